@@ -1,0 +1,258 @@
+"""The `seamline` command line: one sub-app per area; heavy imports (Prefect, torch) only inside commands.
+
+Exit codes follow DESIGN.md: 0 success, 2 a user's mistake (one line on stderr, no traceback), 1 our fault.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from design_ai.errors import UserError
+
+app = typer.Typer(
+    name="seamline",
+    help="Seamline: from a designer's sketch and prompt to a production-ready tech pack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+drafts_app = typer.Typer(help="Drafts made by sprints.", no_args_is_help=True)
+models_app = typer.Typer(help="Which draft engines and control detectors can run here.", no_args_is_help=True)
+db_app = typer.Typer(help="The Seamline database (migrations).", no_args_is_help=True)
+app.add_typer(drafts_app, name="drafts")
+app.add_typer(models_app, name="models")
+app.add_typer(db_app, name="db")
+
+EXAMPLE_BRIEF = Path(__file__).resolve().parent.parent / "examples" / "briefs" / "tee-capsule.yaml"
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _prefect_env() -> None:
+    """Defaults for Prefect before it is imported: no analytics (no network here), quiet unless asked."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "true")
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from design_ai.config import get_settings
+
+    return get_settings()
+
+
+def run_sprint(brief: Path, engine: str | None, drafts: int | None) -> dict[str, Any]:
+    """Validate everything a user gave, then run the design_sprint flow (Prefect) on it."""
+    from design_ai.brief import load_brief
+    from design_ai.generate.engines import ENGINES
+    from design_ai.sprint import preflight
+
+    settings = _settings()
+    engine_name = engine or settings.engine
+    if engine_name not in ENGINES:
+        raise UserError(f"unknown engine {engine_name!r} (choose one of {', '.join(ENGINES)})", where="--engine")
+    if drafts is not None and not 1 <= drafts <= 64:
+        raise UserError(f"must be between 1 and 64, got {drafts}", where="--drafts")
+    loaded = load_brief(brief, max_pixels=settings.max_image_pixels)
+    preflight(loaded, settings, engine_name)
+
+    _prefect_env()
+    from flows.sprint import design_sprint
+
+    return design_sprint(brief=str(brief.resolve()), engine=engine_name, drafts=drafts)
+
+
+def _print_sprint(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"{result['collection']} · {result['season']} · brief {result['brief_id']}")
+    for column in ("look", "status", "control", "draft", "colorway", "seed", "engine", "image"):
+        table.add_column(column)
+    for look in result["looks"]:
+        for i, d in enumerate(look["drafts"]):
+            table.add_row(
+                f"{look['look_id']} {look['name']}" if i == 0 else "",
+                look["status"] if i == 0 else "",
+                look["control"]["detector"] if i == 0 else "",
+                str(d["draft_id"]),
+                d["colorway"] or "",
+                str(d["seed"]),
+                d["engine"] + (" (noise)" if d["engine"] == "tiny" else ""),
+                d["image"],
+            )
+    console.print(table)
+    if result.get("contact_sheet"):
+        console.print(f"contact sheet: {result['contact_sheet']}")
+
+
+@app.command()
+def sprint(
+    brief: Annotated[Path, typer.Argument(help="Brief YAML (sketch paths relative to it).")],
+    engine: Annotated[str | None, typer.Option(help="flat | tiny | controlnet (default: SEAMLINE_ENGINE).")] = None,
+    drafts: Annotated[int | None, typer.Option(help="Drafts per look, overriding the brief (1-64).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Draft every look of a brief (control map, then N drafts per look) and queue the looks for review."""
+    result = run_sprint(brief, engine, drafts)
+    if as_json:
+        _print_json(result)
+    else:
+        _print_sprint(result)
+
+
+@app.command()
+def demo(as_json: JsonOpt = False) -> None:
+    """Run the bundled example brief with the embedded defaults (flat engine, SQLite, local store)."""
+    if not EXAMPLE_BRIEF.exists():
+        raise UserError(f"the bundled example is missing: {EXAMPLE_BRIEF} (run from a checkout)")
+    result = run_sprint(EXAMPLE_BRIEF, None, None)
+    if as_json:
+        _print_json(result)
+    else:
+        _print_sprint(result)
+
+
+@drafts_app.command("list")
+def drafts_list(
+    look: Annotated[int | None, typer.Option(help="Only this look's drafts.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every draft recorded (newest first), with the engine, seed and parameters that made it."""
+    from sqlmodel import select
+
+    from design_ai.db.models import Draft, Look
+    from design_ai.db.session import session_scope
+    from design_ai.store import Store
+
+    settings = _settings()
+    store = Store(settings.resolved_store_url)
+    with session_scope(settings.resolved_database_url) as session:
+        if look is not None and session.get(Look, look) is None:
+            raise UserError(f"no look with id {look}", where="--look")
+        query = select(Draft, Look).join(Look, Draft.look_id == Look.id)  # type: ignore[arg-type]
+        if look is not None:
+            query = query.where(Draft.look_id == look)
+        rows = session.exec(query.order_by(Draft.id.desc())).all()  # type: ignore[union-attr]
+        data = [
+            {
+                "draft_id": d.id,
+                "look_id": d.look_id,
+                "look": lk.name,
+                "round": d.round,
+                "engine": d.engine,
+                "model_ids": d.model_ids,
+                "seed": d.seed,
+                "steps": d.steps,
+                "guidance": d.guidance,
+                "controlnet_scale": d.controlnet_scale,
+                "control": d.control_detector,
+                "colorway": d.colorway_name,
+                "prompt": d.prompt,
+                "image": store.locate(d.image_key),
+                "note": d.note,
+                "created_at": d.created_at.isoformat(),
+            }
+            for d, lk in rows
+        ]
+    if as_json:
+        _print_json(data)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(data)} drafts")
+    for column in ("draft", "look", "round", "engine", "seed", "colorway", "control", "image"):
+        table.add_column(column)
+    for d in data:
+        table.add_row(
+            str(d["draft_id"]),
+            f"{d['look_id']} {d['look']}",
+            str(d["round"]),
+            d["engine"],
+            str(d["seed"]),
+            d["colorway"] or "",
+            d["control"],
+            d["image"],
+        )
+    Console().print(table)
+
+
+@models_app.command("check")
+def models_check(as_json: JsonOpt = False) -> None:
+    """Which engines and control detectors can run here and, for each that cannot, why."""
+    from design_ai.generate.availability import check_all
+
+    report = check_all(_settings())
+    if as_json:
+        _print_json(report)
+        return
+    from rich.console import Console
+
+    console = Console()
+    for engine in report["engines"]:
+        mark = "[green]ready[/green]" if engine["ok"] else "[red]cannot run[/red]"
+        console.print(f"engine {engine['name']:<11} {mark}  {engine['detail']}")
+        for reason in engine["reasons"]:
+            console.print(f"    - {reason}")
+    for control, info in report["controls"].items():
+        console.print(f"control {control:<10} {info}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema to the newest migration."""
+    from design_ai.db.session import upgrade
+
+    url = _settings().resolved_database_url
+    upgrade(url)
+    typer.echo(f"database at {_redact(url)} is up to date")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit 2; faults exit 1."""
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        sys.stderr.write(f"seamline: error: {exc}\n")
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", None)
+        sys.exit(code if code is not None else exc.code if isinstance(exc, SystemExit) else 0)
+    except typer.Abort:
+        sys.stderr.write("seamline: aborted\n")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.stderr.write("seamline: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("SEAMLINE_DEBUG"):
+            raise
+        sys.stderr.write(f"seamline: internal error: {exc.__class__.__name__}: {exc} (SEAMLINE_DEBUG=1 for details)\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Settings from `SEAMLINE_*` environment variables or a `seamline.toml`, with embedded defaults.
+
+The defaults need nothing outside the checkout: SQLite and a local store under `SEAMLINE_HOME`, the `flat`
+engine, no GPU and no downloaded weights. Everything a cluster changes (database, store, engine, models) is a
+setting, so the same code runs on a laptop and in a work pool.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+__all__ = ["EngineName", "Settings", "get_settings"]
+
+EngineName = Literal["flat", "tiny", "controlnet"]
+
+
+class Settings(BaseSettings):
+    """Every knob Seamline reads; see the README's "Settings" table for what each is for."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SEAMLINE_",
+        toml_file="seamline.toml",
+        extra="ignore",
+        env_nested_delimiter="__",
+    )
+
+    home: Path = Field(default=Path(".seamline"), description="Folder for the default database and store.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home.")
+    store_url: str | None = Field(default=None, description="fsspec URL of the artifact store; default home/store.")
+    engine: EngineName = Field(default="flat", description="Draft engine when a command names none.")
+    device: str | None = Field(default=None, description="cuda, mps or cpu; default cuda if present, else cpu.")
+    dtype: Literal["auto", "float16", "bfloat16", "float32"] = Field(
+        default="auto", description="Weights' dtype: auto means fp16 on CUDA/MPS, fp32 on CPU."
+    )
+
+    # Real Stable Diffusion + ControlNet weights: a local folder or a Hugging Face repo id found in the cache.
+    base_model: str | None = Field(default=None, description="SD 1.5 or SDXL base model (folder or repo id).")
+    controlnet_models: dict[str, str] = Field(
+        default_factory=dict,
+        description="ControlNet per control type, e.g. {canny: ..., lineart: ..., scribble: ..., softedge: ...}.",
+    )
+    annotators_path: Path | None = Field(
+        default=None, description="Folder with controlnet-aux annotator weights (sk_model.pth, ControlNetHED.pth, ...)."
+    )
+    allow_downloads: bool = Field(default=False, description="Let from_pretrained reach the hub (off: local only).")
+    tiny_model_path: Path | None = Field(default=None, description="Where the tiny random pipeline is saved.")
+
+    # Generation defaults; a brief's look can override each.
+    steps: int = Field(default=20, ge=1, le=200)
+    guidance: float = Field(default=7.5, ge=0.0, le=50.0)
+    controlnet_scale: float = Field(default=1.0, ge=0.0, le=2.0)
+    scheduler: str = Field(default="UniPCMultistepScheduler")
+    image_size: int = Field(default=512, ge=64, le=2048, description="Draft width and height in pixels.")
+    batch_size: int = Field(default=4, ge=1, le=64, description="Images per pipeline call.")
+
+    # Bad input limits.
+    max_image_pixels: int = Field(default=50_000_000, description="Refuse images above this (decompression bomb).")
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the project's seamline.toml, which beats the defaults.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'seamline.db'}"
+
+    @property
+    def resolved_store_url(self) -> str:
+        return self.store_url or str(self.home / "store")
+
+    @property
+    def resolved_tiny_model_path(self) -> Path:
+        return (self.tiny_model_path or self.home / "models" / "tiny-sd-controlnet").expanduser().resolve()
+
+    def resolved_device(self) -> str:
+        """cuda if present, else mps, else cpu; imports torch, so call it only when generating."""
+        if self.device:
+            return self.device
+        import torch
+
+        if torch.cuda.is_available():
+            return "cuda"
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+
+
+@lru_cache(maxsize=1)
+def _cached_settings(_env_key: tuple[tuple[str, str], ...], _cwd: str) -> Settings:
+    return Settings()
+
+
+def get_settings() -> Settings:
+    """Settings for the current environment; re-read when a SEAMLINE_* variable or the folder changes."""
+    key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("SEAMLINE_")))
+    return _cached_settings(key, os.getcwd())

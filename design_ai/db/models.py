@@ -1,0 +1,102 @@
+"""Tables for briefs, looks and drafts.
+
+Natural keys carry the idempotency the flows rely on: a brief by the hash of its content, a look by its
+position in that brief, a draft by (look, round, hash of everything that made it). A retried or repeated
+sprint finds its rows instead of adding new ones, and the database refuses duplicates even if two workers
+race.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = ["Brief", "Draft", "Look", "LookStatus", "utcnow"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw))
+
+
+class LookStatus(StrEnum):
+    """Where a look is on its way from brief to release."""
+
+    NEW = "new"  # registered, no drafts yet
+    DRAFTING = "drafting"  # control map made, drafts being generated
+    IN_REVIEW = "in_review"  # drafts ready, waiting for a designer's decision
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+class Brief(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(max_length=64, unique=True, index=True)
+    collection: str = Field(max_length=200)
+    season: str = Field(max_length=40)
+    author: str | None = Field(default=None, max_length=80)
+    source_path: str = Field(max_length=1000)
+    spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts()
+
+
+class Look(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("brief_id", "position", name="uq_look_brief_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    brief_id: int = Field(foreign_key="brief.id", index=True)
+    position: int = Field(ge=0)
+    name: str = Field(max_length=120)
+    garment: str = Field(max_length=20)
+    prompt: str = Field(max_length=2000)
+    negative_prompt: str = Field(default="", max_length=2000)
+    material: str = Field(max_length=80)
+    control_type: str = Field(max_length=20)
+    drafts_requested: int
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sketch_key: str = Field(max_length=120)
+    control_key: str | None = Field(default=None, max_length=120)
+    control_detector: str | None = Field(default=None, max_length=80)
+    status: str = Field(default=LookStatus.NEW.value, max_length=20, index=True)
+    spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts(onupdate=utcnow)
+
+
+class Draft(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("look_id", "round", "params_hash", name="uq_draft_look_round_params"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    look_id: int = Field(foreign_key="look.id", index=True)
+    round: int = Field(default=1, ge=1)
+    position: int = Field(ge=0, description="Draft i of the look's round: seed = look seed + i")
+    engine: str = Field(max_length=20)
+    model_ids: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    prompt: str = Field(max_length=2200)
+    negative_prompt: str = Field(default="", max_length=2000)
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    steps: int
+    guidance: float
+    controlnet_scale: float
+    scheduler: str = Field(max_length=80)
+    width: int
+    height: int
+    control_type: str = Field(max_length=20)
+    control_detector: str = Field(max_length=80)
+    control_key: str = Field(max_length=120)
+    colorway_name: str | None = Field(default=None, max_length=60)
+    colorway_hex: str | None = Field(default=None, max_length=7)
+    image_key: str = Field(max_length=120)
+    params_hash: str = Field(max_length=64)
+    params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    seconds: float = 0.0
+    note: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _ts()

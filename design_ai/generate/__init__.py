@@ -1,0 +1,1 @@
+"""Control maps from sketches, and the engines that turn a look and its control map into draft images."""

@@ -1,0 +1,410 @@
+"""The design sprint's steps, one function each: register a brief, make a look's control map, make its
+drafts, queue it for review, and report what was made.
+
+Each step takes ids and settings, opens its own transaction and is idempotent, so a Prefect task can retry
+it and a repeated sprint finds what the last one made instead of adding rows. Images go to the store before
+the rows that point to them are committed: a crash leaves at worst an unreferenced file, never a row
+pointing at nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from design_ai.brief import LoadedBrief
+from design_ai.config import Settings
+from design_ai.db.models import Brief, Draft, Look, LookStatus
+from design_ai.db.session import session_scope
+from design_ai.errors import UserError
+from design_ai.generate.base import ControlMap, DraftPlan, DraftRequest, GenerationParams, Swatch, plan_drafts
+from design_ai.images import decode_image, encode_png
+from design_ai.store import Store
+from design_ai.sustain.library import get_material
+
+__all__ = [
+    "DraftEdits",
+    "RegisteredBrief",
+    "make_control",
+    "make_drafts",
+    "preflight",
+    "queue_for_review",
+    "register_brief",
+    "sprint_result",
+]
+
+
+@dataclass(frozen=True)
+class RegisteredBrief:
+    brief_id: int
+    look_ids: tuple[int, ...]
+    created: bool  # False when the same brief was registered before
+
+
+@dataclass(frozen=True)
+class DraftEdits:
+    """What a round may change from the brief: a designer's send-back, or the CLI's --drafts."""
+
+    prompt: str | None = None
+    seed: int | None = None
+    controlnet_scale: float | None = None
+    drafts: int | None = None
+
+
+def preflight(loaded: LoadedBrief, settings: Settings, engine_name: str) -> None:
+    """Everything that can fail for a user's reason, checked before anything is written."""
+    from design_ai.generate.control import check_control
+    from design_ai.generate.engines import get_engine
+
+    for i, look in enumerate(loaded.spec.looks):
+        try:
+            check_control(look.control, settings.annotators_path)
+        except UserError as exc:
+            raise UserError(str(exc), where=f"{loaded.path}: looks[{i}].control") from None
+    engine = get_engine(engine_name, settings)
+    status = getattr(engine, "status", None)
+    if callable(status):
+        ok, reasons = status()
+        if not ok:
+            raise UserError(f"engine {engine_name!r} cannot run here: {'; '.join(reasons)}", where="--engine")
+
+
+def register_brief(loaded: LoadedBrief, *, settings: Settings, store: Store) -> RegisteredBrief:
+    """Store the sketches and record the brief and its looks, or find them if this brief was seen before."""
+    sketch_keys = [store.put(blob, _ext_of(loaded, i)) for i, blob in enumerate(loaded.sketch_bytes)]
+    url = settings.resolved_database_url
+    for attempt in range(2):
+        try:
+            with session_scope(url) as session:
+                brief = session.exec(select(Brief).where(Brief.content_hash == loaded.content_hash)).first()
+                if brief is not None:
+                    looks = session.exec(select(Look).where(Look.brief_id == brief.id).order_by(Look.position)).all()
+                    return RegisteredBrief(brief.id, tuple(lk.id for lk in looks), created=False)  # type: ignore[misc]
+                spec = loaded.spec
+                brief = Brief(
+                    content_hash=loaded.content_hash,
+                    collection=spec.collection,
+                    season=spec.season,
+                    author=spec.author,
+                    source_path=str(loaded.path),
+                    spec=spec.model_dump(mode="json"),
+                )
+                session.add(brief)
+                session.flush()
+                looks = []
+                for i, (look, key) in enumerate(zip(spec.looks, sketch_keys, strict=True)):
+                    row = Look(
+                        brief_id=brief.id,  # type: ignore[arg-type]
+                        position=i,
+                        name=look.name,
+                        garment=look.garment,
+                        prompt=look.prompt,
+                        negative_prompt=look.negative_prompt,
+                        material=look.material,
+                        control_type=look.control,
+                        drafts_requested=look.drafts,
+                        seed=look.seed,
+                        sketch_key=key,
+                        spec=look.model_dump(mode="json"),
+                    )
+                    session.add(row)
+                    looks.append(row)
+                session.flush()
+                return RegisteredBrief(brief.id, tuple(lk.id for lk in looks), created=True)  # type: ignore[arg-type]
+        except IntegrityError:
+            if attempt:  # someone else registered the same brief between our read and our write
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ext_of(loaded: LoadedBrief, i: int) -> str:
+    suffix = loaded.spec.looks[i].sketch.suffix.lower().lstrip(".")
+    return {"jpeg": "jpg"}.get(suffix, suffix) or "png"
+
+
+def _get_look(session: Session, look_id: int) -> Look:
+    look = session.get(Look, look_id)
+    if look is None:
+        raise UserError(f"no look with id {look_id}")
+    return look
+
+
+def make_control(look_id: int, *, settings: Settings, store: Store) -> tuple[str, str]:
+    """The look's control map, made once: returns (store key, detector)."""
+    from design_ai.generate.control import make_control_map
+
+    url = settings.resolved_database_url
+    with session_scope(url) as session:
+        look = _get_look(session, look_id)
+        if look.control_key and look.control_detector:
+            return look.control_key, look.control_detector
+        sketch = decode_image(store.get(look.sketch_key), where=f"look {look_id} sketch")
+        control_type = look.control_type
+    control = make_control_map(sketch, control_type, annotators_path=settings.annotators_path)
+    key = store.put(encode_png(control.image), "png")
+    with session_scope(url) as session:
+        look = _get_look(session, look_id)
+        look.control_key, look.control_detector = key, control.detector
+        if look.status == LookStatus.NEW:
+            look.status = LookStatus.DRAFTING.value
+        session.add(look)
+    return key, control.detector
+
+
+def look_request(look: Look, sketch: Any, settings: Settings, edits: DraftEdits | None = None) -> DraftRequest:
+    """The engine's view of a look: the brief's values, then settings' defaults, then a round's edits."""
+    spec = look.spec
+    gen = spec.get("generation") or {}
+    material = get_material(look.material)
+    params = GenerationParams(
+        width=gen.get("width") or settings.image_size,
+        height=gen.get("height") or settings.image_size,
+        steps=gen.get("steps") or settings.steps,
+        guidance=gen["guidance"] if gen.get("guidance") is not None else settings.guidance,
+        controlnet_scale=(
+            edits.controlnet_scale
+            if edits and edits.controlnet_scale is not None
+            else gen["controlnet_scale"]
+            if gen.get("controlnet_scale") is not None
+            else settings.controlnet_scale
+        ),
+        scheduler=gen.get("scheduler") or settings.scheduler,
+    )
+    return DraftRequest(
+        garment=look.garment,
+        prompt=(edits.prompt if edits and edits.prompt else look.prompt),
+        negative_prompt=look.negative_prompt,
+        colorways=tuple(Swatch(c["name"], c["hex"], c.get("label")) for c in spec["colorways"]),
+        material=look.material,
+        texture=material.texture if material else "jersey",
+        sketch=sketch,
+        params=params,
+    )
+
+
+def _draft_params(
+    engine: str, model_ids: dict[str, str], request: DraftRequest, plan: DraftPlan, control: ControlMap, key: str
+) -> dict[str, Any]:
+    p = request.params
+    return {
+        "engine": engine,
+        "model_ids": model_ids,
+        "prompt": plan.prompt,
+        "negative_prompt": request.negative_prompt,
+        "seed": plan.seed,
+        "steps": p.steps,
+        "guidance": p.guidance,
+        "controlnet_scale": p.controlnet_scale,
+        "scheduler": p.scheduler,
+        "width": p.width,
+        "height": p.height,
+        "control_type": control.control_type,
+        "control_detector": control.detector,
+        "control_key": key,
+        "colorway": plan.colorway.hex if plan.colorway else None,
+        "texture": request.texture,
+    }
+
+
+def params_hash(params: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def make_drafts(
+    look_id: int,
+    engine_name: str,
+    *,
+    settings: Settings,
+    store: Store,
+    round: int = 1,
+    edits: DraftEdits | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[int]:
+    """The look's drafts for a round, generated only if any is missing; returns draft ids in plan order."""
+    from design_ai.generate.engines import get_engine
+
+    url = settings.resolved_database_url
+    with session_scope(url) as session:
+        look = _get_look(session, look_id)
+        if not look.control_key or not look.control_detector:
+            raise RuntimeError(f"look {look_id} has no control map yet: run make_control first")
+        sketch = decode_image(store.get(look.sketch_key), where=f"look {look_id} sketch")
+        control_img = decode_image(store.get(look.control_key), where=f"look {look_id} control map")
+        control = ControlMap(control_img, look.control_type, look.control_detector)
+        control_key = look.control_key
+        request = look_request(look, sketch, settings, edits)
+        n = edits.drafts if edits and edits.drafts else look.drafts_requested
+        seed = edits.seed if edits and edits.seed is not None else look.seed
+
+    engine = get_engine(engine_name, settings)
+    model_ids = engine.model_ids(control.control_type)
+    plans = plan_drafts(request, n, seed)
+    all_params = [_draft_params(engine.name, model_ids, request, plan, control, control_key) for plan in plans]
+    hashes = [params_hash(p) for p in all_params]
+
+    def existing(session: Session) -> dict[str, int]:
+        rows = session.exec(
+            select(Draft).where(Draft.look_id == look_id, Draft.round == round, col(Draft.params_hash).in_(hashes))
+        ).all()
+        return {d.params_hash: d.id for d in rows}  # type: ignore[misc]
+
+    with session_scope(url) as session:
+        found = existing(session)
+    if len(found) == len(hashes):
+        if progress:
+            progress(n)
+        return [found[h] for h in hashes]
+
+    kwargs: dict[str, Any] = {}
+    if progress is not None and "progress" in inspect.signature(engine.generate).parameters:
+        kwargs["progress"] = progress
+    drafts = engine.generate(request, control, n, seed, **kwargs)
+    if progress is not None and "progress" not in kwargs:
+        progress(n)
+    if len(drafts) != n:
+        raise RuntimeError(f"engine {engine.name} returned {len(drafts)} drafts, {n} were asked for")
+    keys = [store.put(encode_png(d.image), "png") for d in drafts]
+
+    for attempt in range(2):
+        try:
+            with session_scope(url) as session:
+                found = existing(session)
+                for draft, key, params, h in zip(drafts, keys, all_params, hashes, strict=True):
+                    if h in found:
+                        continue
+                    plan = draft.plan
+                    row = Draft(
+                        look_id=look_id,
+                        round=round,
+                        position=plan.index,
+                        engine=engine.name,
+                        model_ids=model_ids,
+                        prompt=plan.prompt,
+                        negative_prompt=request.negative_prompt,
+                        seed=plan.seed,
+                        steps=request.params.steps,
+                        guidance=request.params.guidance,
+                        controlnet_scale=request.params.controlnet_scale,
+                        scheduler=request.params.scheduler,
+                        width=request.params.width,
+                        height=request.params.height,
+                        control_type=control.control_type,
+                        control_detector=control.detector,
+                        control_key=control_key,
+                        colorway_name=plan.colorway.name if plan.colorway else None,
+                        colorway_hex=plan.colorway.hex if plan.colorway else None,
+                        image_key=key,
+                        params_hash=h,
+                        params={**params, **draft.params},
+                        seconds=round_seconds(draft.seconds),
+                        note=draft.note,
+                    )
+                    session.add(row)
+                session.flush()
+                found = existing(session)
+                return [found[h] for h in hashes]
+        except IntegrityError:
+            if attempt:  # a concurrent run inserted the same drafts first: theirs stand
+                raise
+    raise AssertionError("unreachable")
+
+
+def round_seconds(seconds: float) -> float:
+    return float(f"{seconds:.4f}")
+
+
+def queue_for_review(look_id: int, *, settings: Settings) -> None:
+    """Mark the look as waiting for a designer (the review queue reads this status)."""
+    with session_scope(settings.resolved_database_url) as session:
+        look = _get_look(session, look_id)
+        if look.status in (LookStatus.NEW, LookStatus.DRAFTING):
+            look.status = LookStatus.IN_REVIEW.value
+            session.add(look)
+
+
+def sprint_result(brief_id: int, *, settings: Settings, store: Store, round: int | None = None) -> dict[str, Any]:
+    """The `seamline sprint --json` contract: brief, looks and their drafts with image paths."""
+    with session_scope(settings.resolved_database_url) as session:
+        brief = session.get(Brief, brief_id)
+        if brief is None:
+            raise UserError(f"no brief with id {brief_id}")
+        looks = session.exec(select(Look).where(Look.brief_id == brief_id).order_by(Look.position)).all()
+        out_looks = []
+        for look in looks:
+            query = select(Draft).where(Draft.look_id == look.id)
+            if round is not None:
+                query = query.where(Draft.round == round)
+            drafts = session.exec(query.order_by(Draft.round, Draft.position, Draft.id)).all()
+            out_looks.append(
+                {
+                    "look_id": look.id,
+                    "name": look.name,
+                    "status": look.status,
+                    "control": {
+                        "type": look.control_type,
+                        "detector": look.control_detector,
+                        "image": store.locate(look.control_key) if look.control_key else None,
+                    },
+                    "drafts": [
+                        {
+                            "draft_id": d.id,
+                            "image": store.locate(d.image_key),
+                            "seed": d.seed,
+                            "engine": d.engine,
+                            "round": d.round,
+                            "colorway": d.colorway_name,
+                            "note": d.note,
+                        }
+                        for d in drafts
+                    ],
+                }
+            )
+        return {"brief_id": brief.id, "collection": brief.collection, "season": brief.season, "looks": out_looks}
+
+
+def contact_sheet(brief_id: int, *, settings: Settings, store: Store, round: int | None = None) -> str:
+    """Render the brief's contact sheet (sketch, control map and drafts per look), store it, return its key."""
+    from design_ai.generate.contact_sheet import SheetRow, Tile, render_contact_sheet
+
+    with session_scope(settings.resolved_database_url) as session:
+        brief = session.get(Brief, brief_id)
+        if brief is None:
+            raise UserError(f"no brief with id {brief_id}")
+        looks = session.exec(select(Look).where(Look.brief_id == brief_id).order_by(Look.position)).all()
+        rows = []
+        for look in looks:
+            query = select(Draft).where(Draft.look_id == look.id)
+            if round is not None:
+                query = query.where(Draft.round == round)
+            drafts = session.exec(query.order_by(Draft.round, Draft.position)).all()
+            tiles = [Tile(decode_image(store.get(look.sketch_key), where="sketch"), "sketch", look.garment)]
+            if look.control_key:
+                tiles.append(
+                    Tile(
+                        decode_image(store.get(look.control_key), where="control map"),
+                        f"control: {look.control_type}",
+                        look.control_detector or "",
+                    )
+                )
+            for d in drafts:
+                sub = f"{d.engine} · seed {d.seed}"
+                if d.note:
+                    sub += " · NOISE (random weights)" if d.engine == "tiny" else f" · {d.note}"
+                tiles.append(
+                    Tile(
+                        decode_image(store.get(d.image_key), where="draft"),
+                        f"#{d.id} r{d.round} {d.colorway_name or ''}",
+                        sub,
+                    )
+                )
+            rows.append(SheetRow(f"Look {look.id}: {look.name}  [{look.status}]", tuple(tiles)))
+        title = f"{brief.collection} · {brief.season} · brief {brief.id}"
+    sheet = render_contact_sheet(title, rows)
+    return store.put(encode_png(sheet), "png")

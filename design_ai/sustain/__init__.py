@@ -1,0 +1,1 @@
+"""Materials, fabric consumption and carbon: every factor with its published source."""

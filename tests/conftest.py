@@ -1,0 +1,93 @@
+"""Shared fixtures: an isolated Seamline home per test, one real Prefect API and one PostgreSQL per session."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+EXAMPLE_BRIEF = ROOT / "examples" / "briefs" / "tee-capsule.yaml"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh SEAMLINE_HOME (SQLite database and local store inside); other SEAMLINE_* settings cleared."""
+    for key in list(os.environ):
+        if key.startswith("SEAMLINE_") and key not in ("SEAMLINE_REQUIRE_POSTGRES", "SEAMLINE_DEVICE"):
+            monkeypatch.delenv(key)
+    h = tmp_path / "home"
+    monkeypatch.setenv("SEAMLINE_HOME", str(h))
+    # the tiny pipeline is built once per session, not per test
+    monkeypatch.setenv("SEAMLINE_TINY_MODEL_PATH", str(_tiny_model_dir()))
+    return h
+
+
+_TINY_DIR: Path | None = None
+
+
+def _tiny_model_dir() -> Path:
+    global _TINY_DIR
+    if _TINY_DIR is None:
+        import tempfile
+
+        _TINY_DIR = Path(tempfile.mkdtemp(prefix="seamline-tiny-")) / "tiny-sd-controlnet"
+    return _TINY_DIR
+
+
+@pytest.fixture
+def settings(home: Path):  # type: ignore[no-untyped-def]
+    from design_ai.config import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One real Prefect API for the whole session (a temporary server started by Prefect's own harness)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    from pg import find_pg_bin, postgres_server
+
+    if os.environ.get("SEAMLINE_TEST_POSTGRES_URL"):
+        yield None
+        return
+    if find_pg_bin() is None:
+        if os.environ.get("SEAMLINE_REQUIRE_POSTGRES"):
+            pytest.fail("SEAMLINE_REQUIRE_POSTGRES is set but no PostgreSQL server is installed")
+        pytest.skip("no PostgreSQL server installed (apt-get install postgresql)")
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, empty PostgreSQL database."""
+    if pg_server is None:
+        return os.environ["SEAMLINE_TEST_POSTGRES_URL"]
+    return pg_server.create_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The same test on SQLite and on a real PostgreSQL; SEAMLINE_DATABASE_URL points at it."""
+    from design_ai.db.session import dispose_all
+
+    url = f"sqlite:///{home / 'seamline.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    monkeypatch.setenv("SEAMLINE_DATABASE_URL", url)
+    yield url
+    dispose_all()
