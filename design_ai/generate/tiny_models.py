@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,6 +36,7 @@ __all__ = [
     "TINY_ARCHES",
     "TinyArch",
     "build_tiny_pipeline",
+    "byte_level_clip_tokenizer",
     "ensure_tiny_pipeline",
     "tiny_pipeline_class_name",
 ]
@@ -50,6 +52,10 @@ _PIPELINE_CLASS: dict[str, str] = {
     "sd15": "StableDiffusionControlNetPipeline",
     "sdxl": "StableDiffusionXLControlNetPipeline",
 }
+
+# Building seeds torch's global CPU generator, which threads share: two threads building at once would draw
+# from it in turn and make different weights. Processes have their own; the atomic rename handles those.
+_BUILD_LOCK = threading.Lock()
 
 # Text encoder width and (SDXL) projection size; everything else follows from these.
 _TEXT_HIDDEN = 32
@@ -69,9 +75,7 @@ def _bytes_to_unicode() -> dict[int, str]:
     256 base symbols; with those symbols in the vocab (and no merges) every prompt tokenizes without `unk`.
     """
     printable = (
-        list(range(ord("!"), ord("~") + 1))
-        + list(range(ord("¡"), ord("¬") + 1))
-        + list(range(ord("®"), ord("ÿ") + 1))
+        list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
     )
     codes = printable[:]
     extra = 0
@@ -101,7 +105,9 @@ def _write_vocab(folder: Path) -> tuple[Path, Path]:
     return vocab_file, merges_file
 
 
-def _tiny_tokenizer(work: Path) -> CLIPTokenizer:
+def byte_level_clip_tokenizer(work: Path) -> CLIPTokenizer:
+    """A CLIP tokenizer over the bare byte alphabet (no merges), written into `work/_vocab`: needs no download,
+    tokenizes any prompt (one token per byte), 77 tokens long like SD's. Also used by the full-size benchmark."""
     from transformers import CLIPTokenizer
 
     folder = work / "_vocab"
@@ -164,7 +170,7 @@ def _components(arch: TinyArch, work: Path) -> dict[str, Any]:
     from transformers import CLIPTextModel, CLIPTextModelWithProjection
 
     sdxl = arch == "sdxl"
-    tokenizer = _tiny_tokenizer(work)
+    tokenizer = byte_level_clip_tokenizer(work)
     cross_attention_dim = 2 * _TEXT_HIDDEN if sdxl else _TEXT_HIDDEN
 
     torch.manual_seed(0)
@@ -283,6 +289,14 @@ def ensure_tiny_pipeline(path: Path, arch: TinyArch = "sd15") -> Path:
     path = Path(path).expanduser().resolve()
     if _check_existing(path, arch):
         return path
+    with _BUILD_LOCK:
+        if _check_existing(path, arch):  # another thread built it while this one waited
+            return path
+        _build_into(path, arch)
+    return path
+
+
+def _build_into(path: Path, arch: TinyArch) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
@@ -305,4 +319,3 @@ def ensure_tiny_pipeline(path: Path, arch: TinyArch = "sd15") -> Path:
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return path

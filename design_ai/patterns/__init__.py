@@ -1,0 +1,1 @@
+"""Pattern making from a draft: silhouette, landmarks, points of measure, pieces, grading, marker, DXF/SVG."""
