@@ -78,23 +78,22 @@ def _print_sprint(result: dict[str, Any]) -> None:
 
     console = Console()
     table = Table(title=f"{result['collection']} · {result['season']} · brief {result['brief_id']}")
-    for column in ("look", "status", "control", "draft", "colorway", "seed", "engine", "image"):
+    for column in ("look", "status", "control map", "drafts (id: colorway, seed)", "engine"):
         table.add_column(column)
     for look in result["looks"]:
-        for i, d in enumerate(look["drafts"]):
-            table.add_row(
-                f"{look['look_id']} {look['name']}" if i == 0 else "",
-                look["status"] if i == 0 else "",
-                look["control"]["detector"] if i == 0 else "",
-                str(d["draft_id"]),
-                d["colorway"] or "",
-                str(d["seed"]),
-                d["engine"] + (" (noise)" if d["engine"] == "tiny" else ""),
-                d["image"],
-            )
+        drafts = look["drafts"]
+        engines = sorted({d["engine"] for d in drafts})
+        table.add_row(
+            f"{look['look_id']} {look['name']}",
+            look["status"],
+            look["control"]["detector"] or "",
+            "\n".join(f"{d['draft_id']}: {d['colorway'] or '-'}, {d['seed']}" for d in drafts),
+            ", ".join(engines) + (" (noise)" if engines == ["tiny"] else ""),
+        )
     console.print(table)
     if result.get("contact_sheet"):
-        console.print(f"contact sheet: {result['contact_sheet']}")
+        console.print(f"contact sheet: {result['contact_sheet']}", soft_wrap=True)
+    console.print("images: seamline drafts list --json", soft_wrap=True)
 
 
 @app.command()

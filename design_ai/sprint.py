@@ -60,20 +60,23 @@ class DraftEdits:
 
 def preflight(loaded: LoadedBrief, settings: Settings, engine_name: str) -> None:
     """Everything that can fail for a user's reason, checked before anything is written."""
+    from design_ai.generate.availability import check_engine
     from design_ai.generate.control import check_control
-    from design_ai.generate.engines import get_engine
+
+    from design_ai.patterns.silhouette import garment_mask
 
     for i, look in enumerate(loaded.spec.looks):
         try:
             check_control(look.control, settings.annotators_path)
         except UserError as exc:
             raise UserError(str(exc), where=f"{loaded.path}: looks[{i}].control") from None
-    engine = get_engine(engine_name, settings)
-    status = getattr(engine, "status", None)
-    if callable(status):
-        ok, reasons = status()
-        if not ok:
-            raise UserError(f"engine {engine_name!r} cannot run here: {'; '.join(reasons)}", where="--engine")
+        try:
+            garment_mask(loaded.sketches[i])  # a sketch with no garment would fail half-way through the sprint
+        except UserError as exc:
+            raise UserError(str(exc), where=f"{loaded.path}: looks[{i}].sketch") from None
+    ok, reasons = check_engine(engine_name, settings, sorted({look.control for look in loaded.spec.looks}))
+    if not ok:
+        raise UserError(f"engine {engine_name!r} cannot run here: {'; '.join(reasons)}", where="--engine")
 
 
 def register_brief(loaded: LoadedBrief, *, settings: Settings, store: Store) -> RegisteredBrief:
@@ -320,13 +323,34 @@ def round_seconds(seconds: float) -> float:
     return float(f"{seconds:.4f}")
 
 
-def queue_for_review(look_id: int, *, settings: Settings) -> None:
-    """Mark the look as waiting for a designer (the review queue reads this status)."""
+def queue_for_review(look_id: int, *, settings: Settings, engine: str) -> int:
+    """Open the look's review round (round 1, or the one a send-back opened) and put it in the queue.
+
+    Returns the round number. Idempotent: the open round is found, not duplicated.
+    """
+    from design_ai.review.state import open_round
+
     with session_scope(settings.resolved_database_url) as session:
         look = _get_look(session, look_id)
+        rnd = open_round(session, look_id, engine=engine)
         if look.status in (LookStatus.NEW, LookStatus.DRAFTING):
             look.status = LookStatus.IN_REVIEW.value
             session.add(look)
+        return rnd.number
+
+
+def round_edits(look_id: int, number: int, *, settings: Settings) -> DraftEdits:
+    """The edits a send-back asked for in round `number` (empty for round 1)."""
+    from design_ai.db.models import ReviewRound
+
+    with session_scope(settings.resolved_database_url) as session:
+        rnd = session.exec(
+            select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == number)
+        ).first()
+        e = rnd.edits if rnd is not None else {}
+        return DraftEdits(
+            prompt=e.get("prompt"), seed=e.get("seed"), controlnet_scale=e.get("strength"), drafts=e.get("drafts")
+        )
 
 
 def sprint_result(brief_id: int, *, settings: Settings, store: Store, round: int | None = None) -> dict[str, Any]:
@@ -404,7 +428,7 @@ def contact_sheet(brief_id: int, *, settings: Settings, store: Store, round: int
                         sub,
                     )
                 )
-            rows.append(SheetRow(f"Look {look.id}: {look.name}  [{look.status}]", tuple(tiles)))
+            rows.append(SheetRow(f"Look {look.id}: {look.name} · {look.material}", tuple(tiles)))
         title = f"{brief.collection} · {brief.season} · brief {brief.id}"
     sheet = render_contact_sheet(title, rows)
     return store.put(encode_png(sheet), "png")

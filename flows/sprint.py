@@ -76,9 +76,9 @@ def publish_artifacts(brief_id: int) -> str:
 
 
 @task(name="queue-for-review", retries=3, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
-def queue_for_review(look_id: int) -> int:
-    sprint.queue_for_review(look_id, settings=get_settings())
-    return look_id
+def queue_for_review(look_id: int, engine: str) -> int:
+    """Open the look's review round and queue it; returns the round number."""
+    return sprint.queue_for_review(look_id, settings=get_settings(), engine=engine)
 
 
 @flow(name="design-sprint", log_prints=True)
@@ -106,7 +106,7 @@ def design_sprint(brief: str, engine: EngineName | None = None, drafts: int | No
     draft_ids.result()
     sheet = publish_artifacts(registered.brief_id)
     logger.info("contact sheet: %s", sheet)
-    queued = queue_for_review.map(registered.look_ids)
+    queued = queue_for_review.map(registered.look_ids, unmapped(engine_name))
     queued.result()
     result = sprint.sprint_result(registered.brief_id, settings=settings, store=_store())
     result["contact_sheet"] = sheet

@@ -39,11 +39,11 @@ def _run(path: Path, settings, store: Store, engine: str = "flat") -> list[list[
     for look_id in reg.look_ids:
         make_control(look_id, settings=settings, store=store)
         out.append(make_drafts(look_id, engine, settings=settings, store=store))
-        queue_for_review(look_id, settings=settings)
+        queue_for_review(look_id, settings=settings, engine=engine)
     return out
 
 
-def test_sprint_steps_are_idempotent(tmp_path: Path, settings, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_sprint_steps_are_idempotent(tmp_path: Path, db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     store = Store(settings.resolved_store_url)
     path = write_brief(tmp_path / "b", looks=[{}, {"name": "Second", "control": "canny", "drafts": 3}])
     first = _run(path, settings, store)
@@ -69,7 +69,7 @@ def test_sprint_steps_are_idempotent(tmp_path: Path, settings, db_url: str) -> N
         assert img.size == (128, 128)
 
 
-def test_new_round_with_edits_adds_drafts(tmp_path: Path, settings, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_new_round_with_edits_adds_drafts(tmp_path: Path, db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     store = Store(settings.resolved_store_url)
     [[a, b]] = _run(write_brief(tmp_path / "b"), settings, store)
     with session_scope(db_url) as s:
@@ -97,5 +97,13 @@ def test_result_and_contact_sheet(tmp_path: Path, settings) -> None:  # type: ig
 def test_weight_needing_detector_fails_before_anything_is_written(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
     path = write_brief(tmp_path / "b", looks=[{"control": "hed"}])
     with pytest.raises(UserError, match=r"looks\[0\]\.control: .*ControlNetHED\.pth"):
+        preflight(load_brief(path), settings, "flat")
+    assert not Path(settings.home).exists()
+
+
+def test_blank_sketch_fails_before_anything_is_written(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    path = write_brief(tmp_path / "b")
+    Image.new("RGB", (256, 256), "white").save(tmp_path / "b" / "sketches" / "tee.png")
+    with pytest.raises(UserError, match=r"looks\[0\]\.sketch: no garment found"):
         preflight(load_brief(path), settings, "flat")
     assert not Path(settings.home).exists()
