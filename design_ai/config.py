@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     image_size: int = Field(default=512, ge=64, le=2048, description="Draft width and height in pixels.")
     batch_size: int = Field(default=4, ge=1, le=64, description="Images per pipeline call.")
 
+    # Review.
+    review_timeout_s: int = Field(default=7 * 24 * 3600, ge=1, description="How long a sprint waits for a decision.")
+    review_poll_s: float = Field(default=10.0, gt=0, description="How often a waiting flow run checks for input.")
+    four_eyes: bool = Field(default=False, description="Refuse a decision by the look's own author.")
+    secret_key: str | None = Field(default=None, description="Signs review-app sessions; default a file in home.")
+    review_url: str = Field(default="http://127.0.0.1:8088", description="Where the review app is served.")
+
     # Bad input limits.
     max_image_pixels: int = Field(default=50_000_000, description="Refuse images above this (decompression bomb).")
 

@@ -12,10 +12,22 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Brief", "Draft", "Look", "LookStatus", "utcnow"]
+__all__ = [
+    "Account",
+    "Brief",
+    "Draft",
+    "Look",
+    "LookStatus",
+    "ReviewDecision",
+    "ReviewRound",
+    "Role",
+    "RoundStatus",
+    "Verdict",
+    "utcnow",
+]
 
 
 def utcnow() -> datetime:
@@ -100,3 +112,74 @@ class Draft(SQLModel, table=True):
     seconds: float = 0.0
     note: str | None = Field(default=None, max_length=200)
     created_at: datetime = _ts()
+
+
+class Role(StrEnum):
+    DESIGNER = "designer"
+    REVIEWER = "reviewer"
+    PRODUCTION = "production"
+    ADMIN = "admin"
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"  # drafts made or being made; waiting for a decision
+    DECIDED = "decided"
+    EXPIRED = "expired"  # nobody decided before the sprint's timeout
+
+
+class Verdict(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    SEND_BACK = "send_back"
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True, index=True)
+    role: str = Field(max_length=20)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class ReviewRound(SQLModel, table=True):
+    """Round `number` of a look's review: its drafts, then one decision. One open round per look at most."""
+
+    __table_args__ = (
+        UniqueConstraint("look_id", "number", name="uq_round_look_number"),
+        # The database, not Python, guarantees "exactly one open round": a partial unique index.
+        Index(
+            "uq_round_one_open_per_look",
+            "look_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    look_id: int = Field(foreign_key="look.id", index=True)
+    number: int = Field(ge=1)
+    status: str = Field(default=RoundStatus.OPEN.value, max_length=20)
+    engine: str = Field(max_length=20)
+    edits: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    waiting_run_id: str | None = Field(default=None, max_length=40, description="Prefect flow run waiting on it")
+    waiting_api_url: str | None = Field(default=None, max_length=300, description="That run's Prefect API")
+    opened_at: datetime = _ts()
+    closed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class ReviewDecision(SQLModel, table=True):
+    """The record of a decision: one per round, enforced by a unique round_id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reviewround.id", unique=True)
+    look_id: int = Field(foreign_key="look.id", index=True)
+    verdict: str = Field(max_length=20)
+    draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    account_id: int = Field(foreign_key="account.id")
+    reviewer: str = Field(max_length=40)
+    comment: str = Field(default="", max_length=4096)
+    edits: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    source: str = Field(max_length=20, description="web, cli, api, prefect-ui or demo")
+    decided_at: datetime = _ts()

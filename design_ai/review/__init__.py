@@ -1,0 +1,1 @@
+"""Designer review: accounts and roles, the review state machine, and the FastAPI review app."""
