@@ -32,11 +32,14 @@ from design_ai.sustain.library import get_material
 __all__ = [
     "DraftEdits",
     "RegisteredBrief",
+    "contact_sheet",
+    "draft_open_round",
     "make_control",
     "make_drafts",
     "preflight",
     "queue_for_review",
     "register_brief",
+    "round_edits",
     "sprint_result",
 ]
 
@@ -62,7 +65,6 @@ def preflight(loaded: LoadedBrief, settings: Settings, engine_name: str) -> None
     """Everything that can fail for a user's reason, checked before anything is written."""
     from design_ai.generate.availability import check_engine
     from design_ai.generate.control import check_control
-
     from design_ai.patterns.silhouette import garment_mask
 
     for i, look in enumerate(loaded.spec.looks):
@@ -351,6 +353,29 @@ def round_edits(look_id: int, number: int, *, settings: Settings) -> DraftEdits:
         return DraftEdits(
             prompt=e.get("prompt"), seed=e.get("seed"), controlnet_scale=e.get("strength"), drafts=e.get("drafts")
         )
+
+
+def draft_open_round(
+    look_id: int, *, settings: Settings, store: Store, progress: Callable[[int], None] | None = None
+) -> tuple[int, list[int]]:
+    """Make the drafts of the look's open round (after a send-back) and queue it again.
+
+    Uses the round's own engine and the edits the reviewer asked for; idempotent like `make_drafts`, so the
+    review app and a waiting sprint may both call it for the same round. Returns (round, draft ids).
+    """
+    from design_ai.db.models import ReviewRound, RoundStatus
+
+    with session_scope(settings.resolved_database_url) as session:
+        rnd = session.exec(
+            select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.status == RoundStatus.OPEN)
+        ).first()
+        if rnd is None:
+            raise UserError(f"look {look_id} has no open review round to draft")
+        number, engine = rnd.number, rnd.engine
+    edits = round_edits(look_id, number, settings=settings)
+    ids = make_drafts(look_id, engine, settings=settings, store=store, round=number, edits=edits, progress=progress)
+    queue_for_review(look_id, settings=settings, engine=engine)
+    return number, ids
 
 
 def sprint_result(brief_id: int, *, settings: Settings, store: Store, round: int | None = None) -> dict[str, Any]:

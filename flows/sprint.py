@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from prefect import flow, task, unmapped
@@ -12,8 +13,10 @@ from tqdm.auto import tqdm
 from design_ai import sprint
 from design_ai.brief import load_brief
 from design_ai.config import EngineName, get_settings
+from design_ai.review import state as review_state
 from design_ai.store import Store
 from flows.common import RETRY_DELAYS, is_transient
+from flows.review import ReviewTimeout, wait_for_decision
 
 __all__ = ["design_sprint"]
 
@@ -43,6 +46,14 @@ def make_drafts(look_id: int, control_key: str, engine: str, drafts: int | None)
     edits = sprint.DraftEdits(drafts=drafts) if drafts else None
     with tqdm(desc=f"look {look_id} drafts", unit="draft", disable=None, leave=False) as bar:
         return sprint.make_drafts(look_id, engine, settings=settings, store=_store(), edits=edits, progress=bar.update)
+
+
+@task(name="redraft", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
+def redraft(look_id: int) -> int:
+    """A send-back's next round: drafts with the reviewer's edits, then back in the queue; returns the round."""
+    with tqdm(desc=f"look {look_id} redraft", unit="draft", disable=None, leave=False) as bar:
+        number, _ids = sprint.draft_open_round(look_id, settings=get_settings(), store=_store(), progress=bar.update)
+    return number
 
 
 @task(name="publish-artifacts", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
@@ -82,32 +93,79 @@ def queue_for_review(look_id: int, engine: str) -> int:
 
 
 @flow(name="design-sprint", log_prints=True)
-def design_sprint(brief: str, engine: EngineName | None = None, drafts: int | None = None) -> dict[str, Any]:
-    """Draft every look of a brief and queue it for review.
+def design_sprint(
+    brief: str, engine: EngineName | None = None, drafts: int | None = None, wait: bool = True
+) -> dict[str, Any]:
+    """Draft every look of a brief, queue it for review and (unless `wait` is off) wait for the decisions.
 
     Args:
         brief: path to the brief YAML (sketch paths are relative to it).
         engine: flat, tiny or controlnet; default from SEAMLINE_ENGINE.
         drafts: drafts per look, overriding the brief's `drafts`.
+        wait: wait for each look's decision (send-backs get new rounds); off, the run ends once queued.
     """
     logger = get_run_logger()
     settings = get_settings()
     engine_name = engine or settings.engine
     registered = register_brief(brief, engine_name)
     logger.info(
-        "brief %s: %d looks (%s)",
-        registered.brief_id,
-        len(registered.look_ids),
+        "brief %s: %d looks (%s)", registered.brief_id, len(registered.look_ids),
         "new" if registered.created else "seen before",
-    )
+    )  # fmt: skip
     controls = make_control.map(registered.look_ids)
     draft_ids = make_drafts.map(registered.look_ids, controls, unmapped(engine_name), unmapped(drafts))
     draft_ids.wait()
     draft_ids.result()
     sheet = publish_artifacts(registered.brief_id)
     logger.info("contact sheet: %s", sheet)
-    queued = queue_for_review.map(registered.look_ids, unmapped(engine_name))
-    queued.result()
+    rounds = queue_for_review.map(registered.look_ids, unmapped(engine_name)).result()
+    review: dict[str, Any] = {}
+    if wait:
+        review = review_looks(registered.brief_id, registered.look_ids, rounds)
     result = sprint.sprint_result(registered.brief_id, settings=settings, store=_store())
     result["contact_sheet"] = sheet
+    if wait:
+        result["review"] = review
     return result
+
+
+def review_looks(brief_id: int, look_ids: tuple[int, ...], rounds: list[int]) -> dict[str, Any]:
+    """Wait for each look's decision in turn; a send-back drafts a new round and waits again.
+
+    Decisions may come in any order: a look decided while the run waited on another is found decided when
+    its turn comes. At the review timeout every undecided look is marked expired and the run fails.
+    """
+    logger = get_run_logger()
+    settings = get_settings()
+    deadline = time.monotonic() + settings.review_timeout_s
+    outcomes: dict[str, Any] = {}
+    for look_id, round_no in zip(look_ids, rounds, strict=True):
+        number = round_no
+        while True:
+            try:
+                record = wait_for_decision(
+                    look_id, number, deadline=deadline,
+                    description=f"Decide on look {look_id}, round {number}: see {settings.review_url}/looks/{look_id}",
+                )  # fmt: skip
+            except ReviewTimeout:
+                url = settings.resolved_database_url
+                expired = [lk for lk in look_ids if str(lk) not in outcomes and _expire_open(url, lk)]
+                logger.error("review timed out; looks %s expired", expired)
+                raise
+            logger.info("look %s round %s: %s by %s", look_id, number, record.verdict, record.reviewer)
+            if record.verdict != "send_back":
+                outcomes[str(look_id)] = {
+                    "verdict": record.verdict, "round": number, "draft_id": record.draft_id,
+                    "reviewer": record.reviewer,
+                }  # fmt: skip
+                break
+            number = redraft(look_id)
+            publish_artifacts(brief_id)
+    return outcomes
+
+
+def _expire_open(url: str, look_id: int) -> bool:
+    from design_ai.review.state import open_round_number
+
+    number = open_round_number(url, look_id)
+    return number is not None and review_state.expire_round(url, look_id, number)

@@ -9,6 +9,13 @@ from typing import Any
 import yaml
 from PIL import Image, ImageDraw
 
+from design_ai.brief import load_brief
+from design_ai.config import Settings
+from design_ai.db.session import session_scope
+from design_ai.review.accounts import add_account
+from design_ai.sprint import make_control, make_drafts, preflight, queue_for_review, register_brief
+from design_ai.store import Store
+
 TEE_OUTLINE = [
     (200, 60), (240, 80), (272, 80), (312, 60),  # neckline between the two HPS
     (420, 110), (470, 220), (400, 250), (380, 200),  # right shoulder, sleeve, underarm
@@ -59,3 +66,25 @@ def write_brief(folder: Path, looks: list[dict[str, Any]] | None = None, **top: 
     path = folder / "brief.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     return path
+
+
+PASSWORD = "correct horse battery"
+
+
+def seed_looks(folder: Path, settings: Settings, *, looks: int = 1, author: str | None = None) -> list[int]:
+    """Sprint a brief of `looks` looks (2 flat drafts each) and queue them; returns look ids."""
+    store = Store(settings.resolved_store_url)
+    path = write_brief(folder, looks=[{"name": f"Look {i}"} for i in range(looks)], author=author)
+    loaded = load_brief(path)
+    preflight(loaded, settings, "flat")
+    reg = register_brief(loaded, settings=settings, store=store)
+    for look_id in reg.look_ids:
+        make_control(look_id, settings=settings, store=store)
+        make_drafts(look_id, "flat", settings=settings, store=store)
+        queue_for_review(look_id, settings=settings, engine="flat")
+    return list(reg.look_ids)
+
+
+def add_user(settings: Settings, name: str, role: str) -> None:
+    with session_scope(settings.resolved_database_url) as session:
+        add_account(session, name=name, role=role, password=PASSWORD)

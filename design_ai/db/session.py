@@ -42,11 +42,19 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below), as SQLAlchemy's docs advise
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer (review app + flows)
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+            # A deciding transaction takes the write lock up front (BEGIN IMMEDIATE): two writers then queue
+            # behind busy_timeout instead of one failing when its read snapshot went stale.
+            immediate = conn.get_execution_options().get("sqlite_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     if parsed.drivername in ("postgresql", "postgres"):
@@ -83,9 +91,15 @@ def dispose_all() -> None:
 
 
 @contextmanager
-def session_scope(url: str) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
-    with Session(get_engine(url), expire_on_commit=False) as session:
+def session_scope(url: str, *, write: bool = False) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any exception.
+
+    `write=True` marks a read-then-write transaction that must not interleave with another (a decision, a
+    state change): SQLite takes its write lock at BEGIN; PostgreSQL relies on the row locks the code takes.
+    """
+    engine = get_engine(url)
+    bind = engine.execution_options(sqlite_immediate=True) if write else engine
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

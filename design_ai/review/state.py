@@ -195,7 +195,7 @@ def decide(
         raise UserError("only an approval names a draft", where="draft")
 
     try:
-        with session_scope(url) as session:
+        with session_scope(url, write=True) as session:
             account = get_account(session, reviewer)
             if account is None:
                 raise NotFound(f"no active account named {reviewer!r}", where="reviewer")
@@ -261,7 +261,7 @@ def decide(
 
 def expire_round(url: str, look_id: int, number: int) -> bool:
     """Close an undecided round when the sprint's wait times out; True if it was still open."""
-    with session_scope(url) as session:
+    with session_scope(url, write=True) as session:
         rnd = session.exec(
             select(ReviewRound)
             .where(ReviewRound.look_id == look_id, ReviewRound.number == number, ReviewRound.status == RoundStatus.OPEN)
@@ -278,11 +278,19 @@ def expire_round(url: str, look_id: int, number: int) -> bool:
         return True
 
 
-def mark_waiting(url: str, look_id: int, number: int, run_id: str | None, api_url: str | None) -> None:
-    """Record which orchestrator run waits on the round (or none), so a decision can resume it."""
+def open_round_number(url: str, look_id: int) -> int | None:
     with session_scope(url) as session:
         rnd = session.exec(
-            select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == number)
+            select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.status == RoundStatus.OPEN)
+        ).first()
+        return rnd.number if rnd is not None else None
+
+
+def mark_waiting(url: str, look_id: int, number: int, run_id: str | None, api_url: str | None) -> None:
+    """Record which orchestrator run waits on the round (or none), so a decision can resume it."""
+    with session_scope(url, write=True) as session:
+        rnd = session.exec(
+            select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == number).with_for_update()
         ).first()
         if rnd is None:
             raise NotFound(f"look {look_id} has no round {number}")
