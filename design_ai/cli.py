@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,16 @@ db_app = typer.Typer(help="The Seamline database (migrations).", no_args_is_help
 app.add_typer(drafts_app, name="drafts")
 app.add_typer(models_app, name="models")
 app.add_typer(db_app, name="db")
+
+
+def _add_review_apps() -> None:
+    from design_ai.cli_review import review_app, user_app
+
+    app.add_typer(user_app, name="user")
+    app.add_typer(review_app, name="review")
+
+
+_add_review_apps()
 
 EXAMPLE_BRIEF = Path(__file__).resolve().parent.parent / "examples" / "briefs" / "tee-capsule.yaml"
 
@@ -51,7 +62,7 @@ def _settings():  # type: ignore[no-untyped-def]
     return get_settings()
 
 
-def run_sprint(brief: Path, engine: str | None, drafts: int | None) -> dict[str, Any]:
+def run_sprint(brief: Path, engine: str | None, drafts: int | None, *, wait: bool = True) -> dict[str, Any]:
     """Validate everything a user gave, then run the design_sprint flow (Prefect) on it."""
     from design_ai.brief import load_brief
     from design_ai.generate.engines import ENGINES
@@ -69,7 +80,12 @@ def run_sprint(brief: Path, engine: str | None, drafts: int | None) -> dict[str,
     _prefect_env()
     from flows.sprint import design_sprint
 
-    return design_sprint(brief=str(brief.resolve()), engine=engine_name, drafts=drafts)
+    if wait:
+        sys.stderr.write(
+            f"drafting, then waiting for the designers' decisions: {settings.review_url}/ or "
+            "`seamline review list` (Ctrl-C stops waiting; decisions are kept)\n"
+        )
+    return design_sprint(brief=str(brief.resolve()), engine=engine_name, drafts=drafts, wait=wait)
 
 
 def _print_sprint(result: dict[str, Any]) -> None:
@@ -101,10 +117,11 @@ def sprint(
     brief: Annotated[Path, typer.Argument(help="Brief YAML (sketch paths relative to it).")],
     engine: Annotated[str | None, typer.Option(help="flat | tiny | controlnet (default: SEAMLINE_ENGINE).")] = None,
     drafts: Annotated[int | None, typer.Option(help="Drafts per look, overriding the brief (1-64).")] = None,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the review decisions.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Draft every look of a brief (control map, then N drafts per look) and queue the looks for review."""
-    result = run_sprint(brief, engine, drafts)
+    """Draft every look of a brief, queue them for review and wait for the decisions (--no-wait: return once queued)."""
+    result = run_sprint(brief, engine, drafts, wait=wait)
     if as_json:
         _print_json(result)
     else:
@@ -116,11 +133,44 @@ def demo(as_json: JsonOpt = False) -> None:
     """Run the bundled example brief with the embedded defaults (flat engine, SQLite, local store)."""
     if not EXAMPLE_BRIEF.exists():
         raise UserError(f"the bundled example is missing: {EXAMPLE_BRIEF} (run from a checkout)")
-    result = run_sprint(EXAMPLE_BRIEF, None, None)
+    result = run_sprint(EXAMPLE_BRIEF, None, None, wait=False)
     if as_json:
         _print_json(result)
     else:
         _print_sprint(result)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Loopback by default; the review app and Prefect listen here.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Review app port.")] = 8088,
+    prefect_port: Annotated[int, typer.Option(help="Prefect server port.")] = 4200,
+    brief: Annotated[
+        Path | None,
+        typer.Option(help="Brief of the scheduled sprint (default SEAMLINE_SPRINT_BRIEF, else the bundled example)."),
+    ] = None,
+    cron: Annotated[str | None, typer.Option(help="Schedule (default SEAMLINE_SPRINT_CRON, Mondays 09:00).")] = None,
+) -> None:
+    """Run locally for real: Prefect server, the scheduled design-sprint deployment, the review app (Ctrl-C stops)."""
+    from design_ai.brief import load_brief
+
+    settings = _settings()
+    brief_path = brief or settings.sprint_brief or EXAMPLE_BRIEF
+    load_brief(brief_path, max_pixels=settings.max_image_pixels)  # a bad brief fails now, not on Monday
+    schedule = cron or settings.sprint_cron
+    from cronsim import CronSim, CronSimError  # Prefect's own cron parser
+
+    try:
+        CronSim(schedule, datetime.now())
+    except CronSimError:
+        raise UserError(f"not a cron schedule: {schedule!r}", where="--cron") from None
+    _prefect_env()
+    os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    from flows.serve import serve_all
+
+    serve_all(settings, host=host, port=port, prefect_port=prefect_port, brief=brief_path, cron=schedule)
 
 
 @drafts_app.command("list")

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     four_eyes: bool = Field(default=False, description="Refuse a decision by the look's own author.")
     secret_key: str | None = Field(default=None, description="Signs review-app sessions; default a file in home.")
     review_url: str = Field(default="http://127.0.0.1:8088", description="Where the review app is served.")
+    sprint_cron: str = Field(default="0 9 * * 1", description="When the served design-sprint deployment runs.")
+    sprint_brief: Path | None = Field(default=None, description="The brief the scheduled sprint drafts.")
 
     # Bad input limits.
     max_image_pixels: int = Field(default=50_000_000, description="Refuse images above this (decompression bomb).")

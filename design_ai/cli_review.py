@@ -1,0 +1,250 @@
+"""`seamline user ...` and `seamline review ...`: accounts, the review queue and decisions from a terminal.
+
+Decisions go through the same state machine as the review app (and the same database record); afterwards a
+sprint run waiting on the look is resumed with the decision, and a send-back with nobody waiting is drafted
+here, with a progress bar.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from design_ai.errors import UserError
+
+user_app = typer.Typer(help="Seamline accounts: designer, reviewer, production, admin.", no_args_is_help=True)
+review_app = typer.Typer(help="The designer review queue: list, show and decide looks.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+AsOpt = Annotated[
+    str, typer.Option("--as", help="Your account; its password is asked, or read from SEAMLINE_PASSWORD.")
+]
+CommentOpt = Annotated[str, typer.Option(help="Why (shown in the look's history).")]
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from design_ai.config import get_settings
+
+    return get_settings()
+
+
+def _password(name: str, *, confirm: bool = False) -> str:
+    password = os.environ.get("SEAMLINE_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise UserError("no password: set SEAMLINE_PASSWORD or run in a terminal", where="--as" if not confirm else "")
+    return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=confirm)
+
+
+def _login(name: str):  # type: ignore[no-untyped-def]
+    from design_ai.db.session import session_scope
+    from design_ai.review.accounts import authenticate
+
+    password = _password(name)
+    with session_scope(_settings().resolved_database_url) as session:
+        account = authenticate(session, name, password)
+        if account is None:
+            raise UserError(f"wrong account name or password for {name!r}", where="--as")
+        return account
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Account name: a-z, 0-9, '.', '_', '-'.")],
+    role: Annotated[str, typer.Option(help="designer | reviewer | production | admin")],
+) -> None:
+    """Create an account; the password is asked twice (or read from SEAMLINE_PASSWORD) and stored as argon2."""
+    from design_ai.db.session import session_scope
+    from design_ai.review.accounts import add_account
+
+    password = _password(name, confirm=True)
+    with session_scope(_settings().resolved_database_url) as session:
+        account = add_account(session, name=name, role=role, password=password)
+        typer.echo(f"account {account.name} ({account.role}) created")
+
+
+@user_app.command("list")
+def user_list(as_json: JsonOpt = False) -> None:
+    """Every account and its role."""
+    from sqlmodel import select
+
+    from design_ai.db.models import Account
+    from design_ai.db.session import session_scope
+
+    with session_scope(_settings().resolved_database_url) as session:
+        rows = [
+            {"name": a.name, "role": a.role, "active": a.active, "created_at": a.created_at.isoformat()}
+            for a in session.exec(select(Account).order_by(Account.name)).all()
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+    else:
+        for r in rows:
+            typer.echo(f"{r['name']:<20} {r['role']:<11} {'active' if r['active'] else 'inactive'}")
+
+
+@review_app.command("list")
+def review_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Looks waiting for a decision, oldest first."""
+    from design_ai.db.session import session_scope
+    from design_ai.review.state import review_queue
+
+    with session_scope(_settings().resolved_database_url) as session:
+        queue = review_queue(session, limit=limit, offset=offset)
+    if as_json:
+        typer.echo(json.dumps(queue, indent=2))
+        return
+    if not queue:
+        typer.echo("the review queue is empty")
+    for item in queue:
+        drafts = ", ".join(f"{d['draft_id']} ({d['colorway'] or '-'})" for d in item["drafts"])
+        typer.echo(
+            f"look {item['look_id']:<5} round {item['round']}  {item['name']}  [{item['collection']}]  "
+            f"waiting {_age(item['age_s'])}  drafts: {drafts}"
+        )
+
+
+def _age(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+@review_app.command("show")
+def review_show(look: Annotated[int, typer.Argument(help="Look id.")], as_json: JsonOpt = False) -> None:
+    """A look with its sketch, control map, every round's drafts and decisions."""
+    from design_ai.db.session import session_scope
+    from design_ai.review.state import look_history
+    from design_ai.store import Store
+
+    settings = _settings()
+    store = Store(settings.resolved_store_url)
+    with session_scope(settings.resolved_database_url) as session:
+        data = look_history(session, look)
+    data["sketch"] = store.locate(data["sketch_key"])
+    data["control"]["image"] = store.locate(data["control"]["image_key"]) if data["control"]["image_key"] else None
+    for rnd in data["rounds"]:
+        for d in rnd["drafts"]:
+            d["image"] = store.locate(d["image_key"])
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    typer.echo(f"look {data['look_id']}: {data['name']} ({data['garment']}, {data['material']}) — {data['status']}")
+    typer.echo(f"  sketch: {data['sketch']}")
+    typer.echo(f"  control map ({data['control']['detector']}): {data['control']['image']}")
+    for rnd in data["rounds"]:
+        typer.echo(f"  round {rnd['round']} [{rnd['status']}] engine {rnd['engine']} {rnd['edits'] or ''}")
+        for d in rnd["drafts"]:
+            typer.echo(f"    draft {d['draft_id']}: {d['colorway'] or '-'}, seed {d['seed']}  {d['image']}")
+        dec = rnd["decision"]
+        if dec:
+            typer.echo(
+                f"    → {dec['verdict']} by {dec['reviewer']} at {dec['decided_at']} ({dec['source']}): "
+                f"{dec['comment']}"
+            )
+
+
+def _decide(look: int, verdict: str, user: str, *, as_json: bool, **kwargs: Any) -> None:
+    from design_ai.review.state import decide
+    from design_ai.store import Store
+
+    settings = _settings()
+    account = _login(user)
+    record = decide(
+        settings.resolved_database_url, look_id=look, verdict=verdict, reviewer=account.name, source="cli",
+        four_eyes=settings.four_eyes, **kwargs,
+    )  # fmt: skip
+    resumed = False
+    drafted: list[int] = []
+    if record.waiting_run_id:
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        from flows.review import resume_waiting
+
+        resumed = resume_waiting(record)
+    if record.verdict == "send_back" and not resumed:
+        from tqdm.auto import tqdm
+
+        from design_ai.sprint import draft_open_round
+
+        with tqdm(desc=f"look {look} round {record.next_round}", unit="draft", disable=None) as bar:
+            _number, drafted = draft_open_round(
+                look, settings=settings, store=Store(settings.resolved_store_url), progress=bar.update
+            )
+    out = {
+        "decision_id": record.decision_id, "look_id": record.look_id, "round": record.round,
+        "verdict": record.verdict, "draft_id": record.draft_id, "reviewer": record.reviewer,
+        "comment": record.comment, "edits": record.edits, "decided_at": record.decided_at.isoformat(),
+        "next_round": record.next_round, "resumed_run": record.waiting_run_id if resumed else None,
+        "new_drafts": drafted,
+    }  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    typer.echo(f"look {look} round {record.round}: {record.verdict} by {record.reviewer}")
+    if resumed:
+        typer.echo(f"resumed the waiting sprint run {record.waiting_run_id}")
+    if drafted:
+        typer.echo(f"round {record.next_round} drafted: {', '.join(map(str, drafted))}")
+
+
+@review_app.command("approve")
+def review_approve(
+    look: Annotated[int, typer.Argument(help="Look id.")],
+    draft: Annotated[int, typer.Option(help="The draft to approve.")],
+    user: AsOpt,
+    comment: CommentOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve one draft of the look's open round (it goes on to production)."""
+    _decide(look, "approve", user, as_json=as_json, draft_id=draft, comment=comment)
+
+
+@review_app.command("reject")
+def review_reject(
+    look: Annotated[int, typer.Argument(help="Look id.")],
+    user: AsOpt,
+    comment: CommentOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Reject the look: it leaves the sprint."""
+    _decide(look, "reject", user, as_json=as_json, comment=comment)
+
+
+@review_app.command("send-back")
+def review_send_back(
+    look: Annotated[int, typer.Argument(help="Look id.")],
+    user: AsOpt,
+    prompt: Annotated[str | None, typer.Option(help="A new prompt for the next round.")] = None,
+    seed: Annotated[int | None, typer.Option(help="A new first seed.")] = None,
+    strength: Annotated[float | None, typer.Option(help="ControlNet conditioning strength, 0-2.")] = None,
+    drafts: Annotated[int | None, typer.Option(help="How many drafts, 1-64.")] = None,
+    comment: CommentOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the look back for a new round of drafts with these edits."""
+    edits = {"prompt": prompt, "seed": seed, "strength": strength, "drafts": drafts}
+    _decide(look, "send_back", user, as_json=as_json, comment=comment, edits=edits)
+
+
+@review_app.command("serve")
+def review_serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8088,
+) -> None:
+    """Serve the review web app (decisions resume waiting sprint runs; send-backs are drafted)."""
+    import uvicorn
+
+    from flows.serve import review_app_for
+
+    typer.echo(f"review app: http://{host}:{port}/", err=True)
+    uvicorn.run(review_app_for(_settings()), host=host, port=port, log_level="warning")

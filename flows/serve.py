@@ -1,0 +1,116 @@
+"""`seamline serve`: a real Prefect server on loopback, the sprint deployment served on its schedule, and
+the review app, in one command for local use. Ctrl-C stops all three."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from design_ai.config import Settings
+
+__all__ = ["review_app_for", "serve_all"]
+
+log = logging.getLogger("seamline.serve")
+
+
+def review_app_for(settings: Settings) -> Any:
+    """The review app wired to Prefect: decisions resume waiting runs, send-backs nobody waits on get drafted."""
+    from design_ai.review.app import create_app
+    from design_ai.sprint import draft_open_round
+    from design_ai.store import Store
+    from flows.review import prefect_resumer
+
+    def redraft(look_id: int) -> None:
+        draft_open_round(look_id, settings=settings, store=Store(settings.resolved_store_url))
+
+    return create_app(settings, resumer=prefect_resumer, redraft=redraft)
+
+
+def _free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex((host, port)) != 0
+
+
+def start_prefect_server(host: str, port: int, home: Path) -> subprocess.Popen[bytes]:
+    """`prefect server start` on loopback, its own home and SQLite under Seamline's home; waits until healthy."""
+    if not _free(host, port):
+        from design_ai.errors import UserError
+
+        raise UserError(f"port {port} on {host} is in use", where="--prefect-port")
+    home.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "true",
+    }
+    env.pop("PREFECT_API_URL", None)
+    log_file = open(home / "server.log", "ab")  # noqa: SIM115 (kept open for the server's life)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+        env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"prefect server exited with {proc.returncode}; see {home / 'server.log'}")
+        try:
+            if httpx.get(f"http://{host}:{port}/api/health", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError(f"prefect server not healthy after 90 s; see {home / 'server.log'}")
+
+
+def serve_all(settings: Settings, *, host: str, port: int, prefect_port: int, brief: Path, cron: str) -> None:
+    """Start everything, print the URLs, and block until Ctrl-C; then stop each part."""
+    import uvicorn
+
+    prefect_home = settings.home / "prefect"
+    server = start_prefect_server(host, prefect_port, prefect_home)
+    api = f"http://{host}:{prefect_port}/api"
+    os.environ["PREFECT_API_URL"] = api
+    os.environ["PREFECT_SERVER_EPHEMERAL_ENABLED"] = "false"
+    os.environ["PREFECT_HOME"] = str(prefect_home)
+    uvi = uvicorn.Server(uvicorn.Config(review_app_for(settings), host=host, port=port, log_level="warning"))
+    web = threading.Thread(target=uvi.run, name="review-app", daemon=True)
+    web.start()
+    try:
+        from prefect import serve
+
+        from flows.sprint import design_sprint
+
+        deployment = design_sprint.to_deployment(
+            name="design-sprint", cron=cron, parameters={"brief": str(brief.resolve())},
+            description="The weekly design sprint: drafts for every look, then the review queue.",
+        )  # fmt: skip
+        print(f"Prefect UI and API: http://{host}:{prefect_port}  (API {api})", flush=True)
+        print(f"review app:         http://{host}:{port}/", flush=True)
+        print(f"deployment:         design-sprint/design-sprint, schedule '{cron}', brief {brief}", flush=True)
+        print("Ctrl-C stops all of it.", flush=True)
+        serve(deployment, print_starting_message=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        uvi.should_exit = True
+        web.join(10)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGINT)
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(5)
+        print("stopped", flush=True)

@@ -1,0 +1,141 @@
+"""`seamline user` and `seamline review` as a user runs them: real processes, the JSON contract, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from factories import PASSWORD, seed_looks
+from sqlmodel import func, select
+from test_cli import seamline
+
+from design_ai.db.models import Draft, ReviewDecision
+from design_ai.db.session import session_scope
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
+    return {"SEAMLINE_HOME": str(home), "SEAMLINE_PASSWORD": PASSWORD}
+
+
+def _ok(out: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_users_and_a_decision_from_the_cli(tmp_path: Path, settings, env: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    [look] = seed_looks(tmp_path / "b", settings)
+    _ok(seamline("user", "add", "ana", "--role", "reviewer", env=env))
+    _ok(seamline("user", "add", "dev", "--role", "designer", env=env))
+    dup = seamline("user", "add", "ana", "--role", "reviewer", env=env)
+    assert dup.returncode == 2 and "account 'ana' already exists" in dup.stderr
+    bad_role = seamline("user", "add", "zed", "--role", "boss", env=env)
+    assert bad_role.returncode == 2 and "--role: unknown role 'boss'" in bad_role.stderr
+    short = seamline("user", "add", "zed", "--role", "reviewer", env={**env, "SEAMLINE_PASSWORD": "short"})
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+
+    queue = json.loads(_ok(seamline("review", "list", "--json", env=env)).stdout)
+    assert [(q["look_id"], q["round"]) for q in queue] == [(look, 1)]
+    drafts = [d["draft_id"] for d in queue[0]["drafts"]]
+    shown = json.loads(_ok(seamline("review", "show", str(look), "--json", env=env)).stdout)
+    assert Path(shown["sketch"]).is_file() and Path(shown["rounds"][0]["drafts"][0]["image"]).is_file()
+
+    for args, needle in [
+        (("approve", str(look), "--draft", str(drafts[0]), "--as", "ana"), "wrong account name or password"),
+        (("approve", str(look), "--draft", str(drafts[0]), "--as", "dev"), "dev (designer) may not decide"),
+        (("approve", str(look), "--draft", "999", "--as", "ana"), "draft 999 is not a draft of look"),
+        (("reject", str(look), "--as", "ana", "--comment", "x" * 5000), "comment: comment is 5000 bytes"),
+        (("send-back", str(look), "--as", "ana", "--drafts", "0"), "drafts: Input should be greater than"),
+    ]:
+        e = env if "wrong" not in needle else {**env, "SEAMLINE_PASSWORD": "not the password"}
+        out = seamline("review", *args, env=e)
+        assert out.returncode == 2 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1, (
+            args, out.stderr)  # fmt: skip
+    with session_scope(settings.resolved_database_url) as s:
+        assert s.exec(select(func.count()).select_from(ReviewDecision)).one() == 0
+
+    # send back with nobody waiting: the CLI drafts the next round itself
+    sent = json.loads(_ok(seamline("review", "send-back", str(look), "--as", "ana", "--seed", "40", "--drafts",
+                                   "3", "--comment", "try warmer", "--json", env=env)).stdout)  # fmt: skip
+    assert sent["verdict"] == "send_back" and sent["next_round"] == 2 and len(sent["new_drafts"]) == 3
+    queue = json.loads(_ok(seamline("review", "list", "--json", env=env)).stdout)
+    assert [(q["look_id"], q["round"], len(q["drafts"])) for q in queue] == [(look, 2, 3)]
+
+    approved = json.loads(_ok(seamline("review", "approve", str(look), "--draft", str(sent["new_drafts"][1]),
+                                       "--as", "ana", "--json", env=env)).stdout)  # fmt: skip
+    assert approved["verdict"] == "approve" and approved["round"] == 2
+    again = seamline("review", "reject", str(look), "--as", "ana", env=env)
+    assert again.returncode == 2 and "round 2 already decided by ana at" in again.stderr
+    assert json.loads(_ok(seamline("review", "list", "--json", env=env)).stdout) == []
+    with session_scope(settings.resolved_database_url) as s:
+        assert s.exec(select(func.count()).select_from(Draft)).one() == 5
+
+
+def test_sprint_no_wait_queues_and_returns(tmp_path: Path, env: dict[str, str]) -> None:
+    from factories import write_brief
+
+    brief = write_brief(tmp_path / "b")
+    out = _ok(seamline("sprint", str(brief), "--no-wait", "--json",
+                       env={**env, "PREFECT_HOME": str(tmp_path / "prefect")}))  # fmt: skip
+    data = json.loads(out.stdout)
+    assert data["looks"][0]["status"] == "in_review" and "review" not in data
+    queue = json.loads(_ok(seamline("review", "list", "--json", env=env)).stdout)
+    assert [q["look_id"] for q in queue] == [data["looks"][0]["look_id"]]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_starts_prefect_deployment_and_review_app_and_stops_cleanly(tmp_path: Path, env: dict[str, str]) -> None:
+    port, prefect_port = _free_port(), _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "design_ai.cli", "serve", "--port", str(port), "--prefect-port", str(prefect_port),
+         "--cron", "0 9 * * 1"],
+        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+            if not line and proc.poll() is not None:
+                break
+            lines.append(line)
+        text = "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in text and f"http://127.0.0.1:{prefect_port}" in text, text
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json() == {"ok": True}
+        api = f"http://127.0.0.1:{prefect_port}/api"
+        for _ in range(60):  # the runner registers the deployment just after printing
+            found = httpx.post(f"{api}/deployments/filter", json={}, timeout=10).json()
+            if found:
+                break
+            time.sleep(0.5)
+        [deployment] = found
+        assert deployment["name"] == "design-sprint"
+        schedules = [s["schedule"].get("cron") for s in deployment["schedules"]]
+        assert schedules == ["0 9 * * 1"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            rest, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert proc.returncode in (0, 130, -signal.SIGINT), rest
+    time.sleep(1)
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{prefect_port}/api/health", timeout=2)
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
