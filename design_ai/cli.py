@@ -187,7 +187,7 @@ def drafts_list(
 
     settings = _settings()
     store = Store(settings.resolved_store_url)
-    with session_scope(settings.resolved_database_url) as session:
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
         if look is not None and session.get(Look, look) is None:
             raise UserError(f"no look with id {look}", where="--look")
         query = select(Draft, Look).join(Look, Draft.look_id == Look.id)  # type: ignore[arg-type]

@@ -98,7 +98,7 @@ def review_list(
     from design_ai.db.session import session_scope
     from design_ai.review.state import review_queue
 
-    with session_scope(_settings().resolved_database_url) as session:
+    with session_scope(_settings().resolved_database_url, readonly=True) as session:
         queue = review_queue(session, limit=limit, offset=offset)
     if as_json:
         typer.echo(json.dumps(queue, indent=2))
@@ -129,7 +129,7 @@ def review_show(look: Annotated[int, typer.Argument(help="Look id.")], as_json: 
 
     settings = _settings()
     store = Store(settings.resolved_store_url)
-    with session_scope(settings.resolved_database_url) as session:
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
         data = look_history(session, look)
     data["sketch"] = store.locate(data["sketch_key"])
     data["control"]["image"] = store.locate(data["control"]["image_key"]) if data["control"]["image_key"] else None

@@ -380,7 +380,7 @@ def draft_open_round(
 
 def sprint_result(brief_id: int, *, settings: Settings, store: Store, round: int | None = None) -> dict[str, Any]:
     """The `seamline sprint --json` contract: brief, looks and their drafts with image paths."""
-    with session_scope(settings.resolved_database_url) as session:
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
         brief = session.get(Brief, brief_id)
         if brief is None:
             raise UserError(f"no brief with id {brief_id}")
@@ -422,7 +422,7 @@ def contact_sheet(brief_id: int, *, settings: Settings, store: Store, round: int
     """Render the brief's contact sheet (sketch, control map and drafts per look), store it, return its key."""
     from design_ai.generate.contact_sheet import SheetRow, Tile, render_contact_sheet
 
-    with session_scope(settings.resolved_database_url) as session:
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
         brief = session.get(Brief, brief_id)
         if brief is None:
             raise UserError(f"no brief with id {brief_id}")

@@ -154,7 +154,7 @@ def _waiting_run(url: str, look_id: int, round_no: int) -> str | None:
     from design_ai.db.models import ReviewRound
     from design_ai.db.session import session_scope
 
-    with session_scope(url) as session:
+    with session_scope(url, readonly=True) as session:
         rnd = session.exec(
             select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == round_no)
         ).first()

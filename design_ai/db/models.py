@@ -74,8 +74,8 @@ class Look(SQLModel, table=True):
     control_type: str = Field(max_length=20)
     drafts_requested: int
     seed: int = Field(sa_column=Column(BigInteger, nullable=False))
-    sketch_key: str = Field(max_length=120)
-    control_key: str | None = Field(default=None, max_length=120)
+    sketch_key: str = Field(max_length=120, index=True)
+    control_key: str | None = Field(default=None, max_length=120, index=True)
     control_detector: str | None = Field(default=None, max_length=80)
     status: str = Field(default=LookStatus.NEW.value, max_length=20, index=True)
     spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
@@ -106,7 +106,7 @@ class Draft(SQLModel, table=True):
     control_key: str = Field(max_length=120)
     colorway_name: str | None = Field(default=None, max_length=60)
     colorway_hex: str | None = Field(default=None, max_length=7)
-    image_key: str = Field(max_length=120)
+    image_key: str = Field(max_length=120, index=True)
     params_hash: str = Field(max_length=64)
     params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     seconds: float = 0.0
@@ -155,6 +155,7 @@ class ReviewRound(SQLModel, table=True):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        Index("ix_reviewround_status_opened", "status", "opened_at", "id"),  # the queue, oldest first
     )
 
     id: int | None = Field(default=None, primary_key=True)

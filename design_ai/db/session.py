@@ -91,14 +91,16 @@ def dispose_all() -> None:
 
 
 @contextmanager
-def session_scope(url: str, *, write: bool = False) -> Iterator[Session]:
+def session_scope(url: str, *, readonly: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any exception.
 
-    `write=True` marks a read-then-write transaction that must not interleave with another (a decision, a
-    state change): SQLite takes its write lock at BEGIN; PostgreSQL relies on the row locks the code takes.
+    On SQLite a transaction that may write takes the write lock at BEGIN (BEGIN IMMEDIATE): a read-then-write
+    transaction that began deferred would fail at once ("database is locked") when another writer committed
+    since its read, instead of waiting its turn. `readonly=True` scopes (pages, listings) begin deferred and
+    never block writers. PostgreSQL relies on the row locks the code takes.
     """
     engine = get_engine(url)
-    bind = engine.execution_options(sqlite_immediate=True) if write else engine
+    bind = engine if readonly else engine.execution_options(sqlite_immediate=True)
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session

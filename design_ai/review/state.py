@@ -142,17 +142,23 @@ def decision_for_round(session: Session, round_id: int) -> ReviewDecision | None
     return session.exec(select(ReviewDecision).where(ReviewDecision.round_id == round_id)).first()
 
 
-def _already(session: Session, look: Look) -> Conflict:
-    last = session.exec(
-        select(ReviewRound).where(ReviewRound.look_id == look.id).order_by(col(ReviewRound.number).desc())
-    ).first()
-    if last is not None:
-        done = decision_for_round(session, last.id)  # type: ignore[arg-type]
+def _already(session: Session, look: Look, number: int | None = None) -> Conflict:
+    """Why a decision on round `number` (default: the latest round) cannot be taken, read fresh."""
+    session.refresh(look)
+    query = select(ReviewRound).where(ReviewRound.look_id == look.id)
+    query = query.where(ReviewRound.number == number) if number is not None else query
+    rnd = session.exec(query.order_by(col(ReviewRound.number).desc())).first()
+    if rnd is not None:
+        done = decision_for_round(session, rnd.id)  # type: ignore[arg-type]
         if done is not None:
             when = done.decided_at.strftime("%Y-%m-%d %H:%M:%S UTC")
             return Conflict(
-                f"look {look.id} round {last.number} already decided by {done.reviewer} at {when} ({done.verdict})"
+                f"look {look.id} round {rnd.number} already decided by {done.reviewer} at {when} ({done.verdict})"
             )
+        if number is not None:
+            return Conflict(f"look {look.id} round {number} is {rnd.status}, not open for decisions")
+    elif number is not None:
+        return NotFound(f"look {look.id} has no round {number}", where="round")
     return Conflict(f"look {look.id} has no open review round (status: {look.status})")
 
 
@@ -175,8 +181,13 @@ def decide(
     edits: dict[str, Any] | None = None,
     source: str = "api",
     four_eyes: bool = False,
+    expected_round: int | None = None,
 ) -> DecisionRecord:
-    """Record one decision on the look's open round, in one transaction, or raise without writing."""
+    """Record one decision on the look's open round, in one transaction, or raise without writing.
+
+    `expected_round` is the round the reviewer saw: a decision made on a page showing round 1 is refused once
+    round 2 is open, instead of landing on drafts the reviewer never saw.
+    """
     if verdict not in {v.value for v in Verdict}:
         raise UserError(f"unknown verdict {verdict!r} (approve, reject or send_back)", where="verdict")
     comment = _validate_comment(comment or "")
@@ -194,13 +205,16 @@ def decide(
     if verdict != Verdict.APPROVE and draft_id is not None:
         raise UserError("only an approval names a draft", where="draft")
 
+    attempted = expected_round
     try:
-        with session_scope(url, write=True) as session:
+        with session_scope(url) as session:
             account = get_account(session, reviewer)
             if account is None:
                 raise NotFound(f"no active account named {reviewer!r}", where="reviewer")
             require_role(account, DECIDERS, "decide on looks")
-            look = session.get(Look, look_id)
+            # Lock the look first: every decision on it queues here, so each reads the state the previous one
+            # committed (PostgreSQL's READ COMMITTED would otherwise mix a stale look with a fresh round).
+            look = session.exec(select(Look).where(Look.id == look_id).with_for_update()).first()
             if look is None:
                 raise NotFound(f"no look with id {look_id}", where="look")
             if four_eyes:
@@ -213,18 +227,18 @@ def decide(
                 .with_for_update()
             ).first()
             if rnd is None:
-                raise _already(session, look)
+                raise _already(session, look, expected_round)
+            if expected_round is not None and rnd.number != expected_round:
+                raise _already(session, look, expected_round)
+            attempted = rnd.number
+            if look.status != LookStatus.IN_REVIEW:
+                raise Conflict(f"look {look_id} is {look.status}: round {rnd.number} is not ready for a decision")
             if verdict == Verdict.APPROVE:
                 draft = session.get(Draft, draft_id)
                 if draft is None or draft.look_id != look_id or draft.round != rnd.number:
                     raise NotFound(
                         f"draft {draft_id} is not a draft of look {look_id} round {rnd.number}", where="draft"
                     )
-            n_drafts = session.exec(
-                select(func.count()).select_from(Draft).where(Draft.look_id == look_id, Draft.round == rnd.number)
-            ).one()
-            if n_drafts == 0:
-                raise Conflict(f"look {look_id} round {rnd.number} has no drafts yet")
             decision = ReviewDecision(
                 round_id=rnd.id,  # type: ignore[arg-type]
                 look_id=look_id,
@@ -254,14 +268,14 @@ def decide(
             session.flush()
             return _record(decision, rnd.number, rnd, next_round)
     except IntegrityError:
-        with session_scope(url) as session:
+        with session_scope(url, readonly=True) as session:
             look = session.get(Look, look_id)
-            raise _already(session, look) from None  # type: ignore[arg-type]
+            raise _already(session, look, attempted) from None  # type: ignore[arg-type]
 
 
 def expire_round(url: str, look_id: int, number: int) -> bool:
     """Close an undecided round when the sprint's wait times out; True if it was still open."""
-    with session_scope(url, write=True) as session:
+    with session_scope(url) as session:
         rnd = session.exec(
             select(ReviewRound)
             .where(ReviewRound.look_id == look_id, ReviewRound.number == number, ReviewRound.status == RoundStatus.OPEN)
@@ -279,7 +293,7 @@ def expire_round(url: str, look_id: int, number: int) -> bool:
 
 
 def open_round_number(url: str, look_id: int) -> int | None:
-    with session_scope(url) as session:
+    with session_scope(url, readonly=True) as session:
         rnd = session.exec(
             select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.status == RoundStatus.OPEN)
         ).first()
@@ -288,7 +302,7 @@ def open_round_number(url: str, look_id: int) -> int | None:
 
 def mark_waiting(url: str, look_id: int, number: int, run_id: str | None, api_url: str | None) -> None:
     """Record which orchestrator run waits on the round (or none), so a decision can resume it."""
-    with session_scope(url, write=True) as session:
+    with session_scope(url) as session:
         rnd = session.exec(
             select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == number).with_for_update()
         ).first()
@@ -300,7 +314,7 @@ def mark_waiting(url: str, look_id: int, number: int, run_id: str | None, api_ur
 
 def round_state(url: str, look_id: int, number: int) -> tuple[str, DecisionRecord | None]:
     """The round's status and, once decided, its decision."""
-    with session_scope(url) as session:
+    with session_scope(url, readonly=True) as session:
         rnd = session.exec(
             select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == number)
         ).first()
@@ -312,39 +326,51 @@ def round_state(url: str, look_id: int, number: int) -> tuple[str, DecisionRecor
 
 
 def review_queue(session: Session, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    """Looks waiting for a decision, oldest round first, with brief, round, age and their drafts."""
+    """Looks waiting for a decision, oldest round first, with brief, round, age and their drafts.
+
+    Only the columns the queue shows are read (no JSON specs), through the (status, opened_at, id) index, so a
+    page stays cheap with tens of thousands of looks waiting.
+    """
     rows = session.exec(
-        select(Look, ReviewRound, Brief)
+        select(Look.id, Look.name, ReviewRound.number, ReviewRound.opened_at, Brief.id, Brief.collection, Brief.author)
         .join(ReviewRound, ReviewRound.look_id == Look.id)  # type: ignore[arg-type]
         .join(Brief, Brief.id == Look.brief_id)  # type: ignore[arg-type]
-        .where(Look.status == LookStatus.IN_REVIEW, ReviewRound.status == RoundStatus.OPEN)
+        .where(ReviewRound.status == RoundStatus.OPEN, Look.status == LookStatus.IN_REVIEW)
         .order_by(ReviewRound.opened_at, ReviewRound.id)
         .offset(offset)
         .limit(limit)
     ).all()
-    look_rounds = {(lk.id, rnd.number) for lk, rnd, _ in rows}
-    drafts_by: dict[tuple[int, int], list[Draft]] = {}
+    drafts_by: dict[tuple[int, int], list[dict[str, Any]]] = {}
     if rows:
+        wanted = {(look_id, number) for look_id, _, number, *_ in rows}
+        cols = (Draft.id, Draft.look_id, Draft.round, Draft.position, Draft.engine, Draft.seed, Draft.colorway_name,
+                Draft.colorway_hex, Draft.image_key, Draft.prompt, Draft.controlnet_scale, Draft.note)  # fmt: skip
         for d in session.exec(
-            select(Draft).where(col(Draft.look_id).in_([lk.id for lk, _, _ in rows])).order_by(Draft.position)
+            select(*cols).where(col(Draft.look_id).in_([r[0] for r in rows])).order_by(Draft.position)
         ).all():
-            if (d.look_id, d.round) in look_rounds:
-                drafts_by.setdefault((d.look_id, d.round), []).append(d)
+            if (d[1], d[2]) in wanted:
+                drafts_by.setdefault((d[1], d[2]), []).append(
+                    dict(zip(("draft_id", "look_id", "round", "position", "engine", "seed", "colorway",
+                              "colorway_hex", "image_key", "prompt", "controlnet_scale", "note"), d, strict=True))
+                )  # fmt: skip
     now = utcnow()
     out = []
-    for look, rnd, brief in rows:
-        opened = rnd.opened_at if rnd.opened_at.tzinfo else rnd.opened_at.replace(tzinfo=now.tzinfo)
+    for look_id, name, number, opened_at, brief_id, collection, author in rows:
+        opened = opened_at if opened_at.tzinfo else opened_at.replace(tzinfo=now.tzinfo)
+        drafts = drafts_by.get((look_id, number), [])
+        for d in drafts:
+            d.pop("look_id", None)
         out.append(
             {
-                "look_id": look.id,
-                "name": look.name,
-                "brief_id": brief.id,
-                "collection": brief.collection,
-                "author": brief.author,
-                "round": rnd.number,
+                "look_id": look_id,
+                "name": name,
+                "brief_id": brief_id,
+                "collection": collection,
+                "author": author,
+                "round": number,
                 "waiting_since": opened.isoformat(),
                 "age_s": int((now - opened).total_seconds()),
-                "drafts": [_draft_json(d) for d in drafts_by.get((look.id, rnd.number), [])],  # type: ignore[index]
+                "drafts": drafts,
             }
         )
     return out

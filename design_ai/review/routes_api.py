@@ -1,0 +1,153 @@
+"""The review app's JSON API, for the CLI, scripts and tests, behind the same sessions as the pages.
+
+`POST /api/login` answers with the session's CSRF token; every other POST must send it back in the
+`X-CSRF-Token` header. Login itself needs no token: FastAPI parses a JSON body only with a JSON content type,
+which a cross-site form cannot send without a CORS preflight that this app never grants.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from design_ai.errors import UserError
+from design_ai.review.accounts import DECIDERS, Forbidden, authenticate
+from design_ai.review.deps import ApiCsrfUser, ContextDep, CurrentUser, SessionDep, start_session
+from design_ai.review.state import DecisionRecord, look_history, review_queue
+from design_ai.review.web_context import count_waiting, status_for
+
+__all__ = ["DecisionIn", "DecisionOut", "LoginIn", "MeOut", "router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=40)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class MeOut(BaseModel):
+    name: str
+    role: str
+    csrf_token: str
+    can_decide: bool
+
+
+class DecisionIn(BaseModel):
+    """A decision on the look's open round; `round` (optional) refuses it if another round is open by now."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: Literal["approve", "reject", "send_back"]
+    draft_id: int | None = Field(default=None, ge=1)
+    round: int | None = Field(default=None, ge=1, description="The round the caller saw")
+    # A loose cap against huge bodies; the state machine enforces the real 4 KB limit and names the field.
+    comment: str = Field(default="", max_length=65_536)
+    prompt: str | None = None
+    seed: int | None = None
+    strength: float | None = None
+    drafts: int | None = None
+
+
+class DecisionOut(BaseModel):
+    decision_id: int
+    look_id: int
+    round: int
+    verdict: str
+    draft_id: int | None
+    reviewer: str
+    comment: str
+    edits: dict[str, Any]
+    source: str
+    decided_at: datetime
+    next_round: int | None
+    waiting_run_id: str | None
+
+    @classmethod
+    def of(cls, record: DecisionRecord) -> DecisionOut:
+        return cls(
+            decision_id=record.decision_id,
+            look_id=record.look_id,
+            round=record.round,
+            verdict=record.verdict,
+            draft_id=record.draft_id,
+            reviewer=record.reviewer,
+            comment=record.comment,
+            edits=record.edits,
+            source=record.source,
+            decided_at=record.decided_at,
+            next_round=record.next_round,
+            waiting_run_id=record.waiting_run_id,
+        )
+
+
+def _http(exc: UserError) -> HTTPException:
+    return HTTPException(status_code=status_for(exc), detail=str(exc))
+
+
+@router.post("/login")
+def api_login(body: LoginIn, request: Request, session: SessionDep) -> MeOut:
+    account = authenticate(session, body.name, body.password)
+    if account is None:
+        raise HTTPException(status_code=401, detail="wrong name or password")
+    token = start_session(request, account.name)
+    return MeOut(name=account.name, role=account.role, csrf_token=token, can_decide=account.role in DECIDERS)
+
+
+@router.post("/logout")
+def api_logout(request: Request, viewer: ApiCsrfUser) -> dict[str, bool]:
+    request.session.clear()
+    return {"ok": True}
+
+
+@router.get("/me")
+def api_me(viewer: CurrentUser) -> MeOut:
+    return MeOut(name=viewer.name, role=viewer.role, csrf_token=viewer.csrf, can_decide=viewer.can_decide)
+
+
+@router.get("/queue")
+def api_queue(
+    viewer: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """Looks waiting for a decision, oldest first (`review_queue`); the total is in `X-Total-Count`."""
+    response.headers["X-Total-Count"] = str(count_waiting(session))
+    return review_queue(session, limit=limit, offset=offset)
+
+
+@router.get("/looks/{look_id}")
+def api_look(look_id: int, viewer: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    try:
+        return look_history(session, look_id)
+    except UserError as exc:
+        raise _http(exc) from None
+
+
+@router.post("/looks/{look_id}/decision", status_code=201)
+def api_decide(look_id: int, body: DecisionIn, viewer: ApiCsrfUser, ctx: ContextDep) -> DecisionOut:
+    edit_fields = {"prompt": body.prompt, "seed": body.seed, "strength": body.strength, "drafts": body.drafts}
+    edits = {k: v for k, v in edit_fields.items() if v is not None}
+    try:
+        if not viewer.can_decide:
+            raise Forbidden(f"{viewer.name} ({viewer.role}) may not decide on looks; needs admin or reviewer")
+        record = ctx.record_decision(
+            reviewer=viewer.name,
+            look_id=look_id,
+            verdict=body.verdict,
+            draft_id=body.draft_id,
+            comment=body.comment,
+            edits=edits,
+            source="api",
+            expected_round=body.round,
+        )
+    except UserError as exc:
+        raise _http(exc) from None
+    return DecisionOut.of(record)

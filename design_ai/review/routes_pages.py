@@ -1,0 +1,223 @@
+"""The review app's pages: login, the queue, and a look with its drafts, history and decision forms.
+
+Plain HTML forms do everything (the page works without JavaScript); each form carries the session's CSRF token,
+and a decision form also carries the round the reviewer was looking at, so a stale page cannot decide a newer
+round. A decision redirects back to the queue with a one-time message; a refused one shows the look again with
+the reason and the reviewer's comment kept.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+from starlette.responses import Response
+
+from design_ai.db.models import Look, LookStatus, RoundStatus, Verdict
+from design_ai.db.session import session_scope
+from design_ai.errors import UserError
+from design_ai.review.accounts import Forbidden, authenticate
+from design_ai.review.deps import (
+    ContextDep,
+    FormCsrfUser,
+    PageUser,
+    SessionDep,
+    Viewer,
+    require_form_csrf,
+    start_session,
+)
+from design_ai.review.state import DecisionRecord, look_history, review_queue
+from design_ai.review.web_context import AppContext, count_waiting, flash, status_for
+from design_ai.review.web_security import new_csrf_token, safe_next
+
+__all__ = ["PER_PAGE", "router"]
+
+router = APIRouter(tags=["pages"])
+
+PER_PAGE = 50
+VERDICT_LABEL = {"approve": "Approved", "reject": "Rejected", "send_back": "Sent back"}
+
+OptionalField = Annotated[str | None, Form()]
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, ctx: ContextDep, next: str | None = None) -> Response:
+    if isinstance(request.session.get("account"), str):
+        return _see_other(safe_next(next))
+    if not isinstance(request.session.get("csrf"), str):
+        request.session["csrf"] = new_csrf_token()  # login forms carry a token too (no login CSRF)
+    return ctx.render(request, "login.html", {"next": safe_next(next), "name": ""})
+
+
+@router.post("/login", dependencies=[Depends(require_form_csrf)])
+def login_submit(
+    request: Request,
+    ctx: ContextDep,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    account = authenticate(session, name.strip(), password) if name.strip() and password else None
+    if account is None:
+        context = {"next": safe_next(next), "name": name, "error": "Wrong name or password."}
+        return ctx.render(request, "login.html", context, status_code=401)
+    start_session(request, account.name)
+    flash(request, "info", f"Signed in as {account.name} ({account.role}).")
+    return _see_other(safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, viewer: FormCsrfUser) -> Response:
+    request.session.clear()
+    request.session["csrf"] = new_csrf_token()
+    flash(request, "info", "Signed out.")
+    return _see_other("/login")
+
+
+@router.get("/")
+def queue_page(
+    request: Request,
+    ctx: ContextDep,
+    viewer: PageUser,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    total = count_waiting(session)
+    pages = max(1, ceil(total / PER_PAGE))
+    page = min(page, pages)
+    items = review_queue(session, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    context = {"items": items, "total": total, "page": page, "pages": pages, "per_page": PER_PAGE}
+    return ctx.render(request, "queue.html", context, viewer=viewer)
+
+
+def _look_context(ctx: AppContext, session: Session, viewer: Viewer, look_id: int) -> dict[str, Any]:
+    look = look_history(session, look_id)
+    rounds = look["rounds"]
+    current = rounds[-1] if rounds else None
+    open_for_review = (
+        current is not None
+        and current["status"] == RoundStatus.OPEN
+        and look["status"] == LookStatus.IN_REVIEW
+        and bool(current["drafts"])
+    )
+    author = (look.get("brief") or {}).get("author")
+    own_brief = bool(ctx.settings.four_eyes and author and author == viewer.name)
+    return {
+        "look": look,
+        "current": current,
+        "history": list(reversed(rounds)),
+        "open_for_review": open_for_review,
+        "can_act": open_for_review and viewer.can_decide and not own_brief,
+        "own_brief": own_brief,
+        "verdict_label": VERDICT_LABEL,
+        "failed": {},
+        "error": None,
+    }
+
+
+@router.get("/looks/{look_id}")
+def look_page(look_id: int, request: Request, ctx: ContextDep, viewer: PageUser, session: SessionDep) -> Response:
+    try:
+        context = _look_context(ctx, session, viewer, look_id)
+    except UserError as exc:
+        return ctx.render(request, "error.html", {"status": 404, "detail": str(exc)}, viewer=viewer, status_code=404)
+    return ctx.render(request, "look.html", context, viewer=viewer)
+
+
+def _int_field(value: str | None, where: str) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise UserError(f"{value.strip()[:40]!r} is not a whole number", where=where) from None
+
+
+def _float_field(value: str | None, where: str) -> float | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise UserError(f"{value.strip()[:40]!r} is not a number", where=where) from None
+
+
+def _done_message(record: DecisionRecord, name: str) -> str:
+    what = {
+        "approve": f"Approved draft #{record.draft_id} of “{name}”",
+        "reject": f"Rejected “{name}”",
+        "send_back": f"Sent “{name}” back for round {record.next_round}",
+    }[record.verdict]
+    return f"{what} (round {record.round})."
+
+
+@router.post("/looks/{look_id}/decision")
+def decide_form(
+    look_id: int,
+    request: Request,
+    ctx: ContextDep,
+    viewer: FormCsrfUser,
+    verdict: Annotated[str, Form(max_length=20)],
+    draft_id: OptionalField = None,
+    round: OptionalField = None,
+    comment: Annotated[str, Form(max_length=65_536)] = "",
+    prompt: OptionalField = None,
+    seed: OptionalField = None,
+    strength: OptionalField = None,
+    drafts: OptionalField = None,
+) -> Response:
+    submitted = {"verdict": verdict, "draft_id": draft_id, "comment": comment, "prompt": prompt, "seed": seed}
+    submitted |= {"strength": strength, "drafts": drafts}
+    try:
+        if not viewer.can_decide:
+            raise Forbidden(f"{viewer.name} ({viewer.role}) may not decide on looks; needs admin or reviewer")
+        edits: dict[str, Any] = {}
+        if verdict == Verdict.SEND_BACK:
+            edits = {
+                "prompt": (prompt or "").strip() or None,
+                "seed": _int_field(seed, "seed"),
+                "strength": _float_field(strength, "strength"),
+                "drafts": _int_field(drafts, "drafts"),
+            }
+        record = ctx.record_decision(
+            reviewer=viewer.name,
+            look_id=look_id,
+            verdict=verdict,
+            draft_id=_int_field(draft_id, "draft"),
+            comment=comment,
+            edits={k: v for k, v in edits.items() if v is not None},
+            source="web",
+            expected_round=_int_field(round, "round"),
+        )
+    except UserError as exc:
+        status = status_for(exc)
+        try:
+            with session_scope(ctx.db_url, readonly=True) as session:
+                context = _look_context(ctx, session, viewer, look_id)
+        except UserError:
+            context = None
+        if context is None:
+            return ctx.render(
+                request, "error.html", {"status": status, "detail": str(exc)}, viewer=viewer, status_code=status
+            )
+        context |= {"error": str(exc), "failed": submitted}
+        return ctx.render(request, "look.html", context, viewer=viewer, status_code=status)
+    with session_scope(ctx.db_url) as session:
+        look = session.get(Look, look_id)
+        name = look.name if look is not None else f"look {look_id}"
+    flash(request, "ok", _done_message(record, name))
+    return _see_other("/")
+
+
+def login_redirect(next_path: str) -> RedirectResponse:
+    """Where a page sends a visitor who is not logged in."""
+    return _see_other(f"/login?next={quote(safe_next(next_path), safe='/')}")
