@@ -80,7 +80,7 @@ def test_sprint_json_contract_with_an_ephemeral_prefect(tmp_path: Path) -> None:
     env = {"SEAMLINE_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect")}
     env_clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     out = subprocess.run(
-        [sys.executable, "-m", "design_ai.cli", "sprint", str(brief), "--json"],
+        [sys.executable, "-m", "design_ai.cli", "sprint", str(brief), "--no-wait", "--json"],
         capture_output=True, text=True, env={**env_clean, **env}, timeout=300, cwd=ROOT,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr

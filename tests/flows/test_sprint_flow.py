@@ -27,7 +27,7 @@ def test_flow_drafts_queues_and_is_idempotent(prefect_api, tmp_path: Path, db_ur
     from flows.sprint import design_sprint
 
     brief = write_brief(tmp_path / "b", looks=[{}, {"name": "Second", "control": "scribble"}])
-    result = design_sprint(brief=str(brief), engine="flat")
+    result = design_sprint(brief=str(brief), engine="flat", wait=False)
     assert [len(look["drafts"]) for look in result["looks"]] == [2, 2]
     assert all(Path(d["image"]).is_file() for look in result["looks"] for d in look["drafts"])
     assert Path(result["contact_sheet"]).is_file()
@@ -35,7 +35,7 @@ def test_flow_drafts_queues_and_is_idempotent(prefect_api, tmp_path: Path, db_ur
         assert s.exec(select(func.count()).select_from(Draft)).one() == 4
         assert {lk.status for lk in s.exec(select(Look)).all()} == {LookStatus.IN_REVIEW.value}
 
-    again = design_sprint(brief=str(brief), engine="flat")
+    again = design_sprint(brief=str(brief), engine="flat", wait=False)
     assert again["brief_id"] == result["brief_id"]
     assert [d["draft_id"] for lk in again["looks"] for d in lk["drafts"]] == [
         d["draft_id"] for lk in result["looks"] for d in lk["drafts"]
@@ -52,7 +52,7 @@ def test_flow_tiny_engine_records_models(prefect_api, tmp_path: Path, settings) 
     from flows.sprint import design_sprint
 
     brief = write_brief(tmp_path / "b", looks=[{"generation": {"width": 64, "height": 64, "steps": 2}}])
-    result = design_sprint(brief=str(brief), engine="tiny", drafts=2)
+    result = design_sprint(brief=str(brief), engine="tiny", drafts=2, wait=False)
     [look] = result["looks"]
     assert [d["engine"] for d in look["drafts"]] == ["tiny", "tiny"]
     with session_scope(settings.resolved_database_url) as s:
@@ -66,5 +66,5 @@ def test_user_error_fails_the_run_without_retries(prefect_api, tmp_path: Path, s
 
     brief = write_brief(tmp_path / "b", looks=[{"material": "unobtainium"}])
     with pytest.raises(UserError, match="unknown material"):
-        design_sprint(brief=str(brief), engine="flat")
+        design_sprint(brief=str(brief), engine="flat", wait=False)
     assert not Path(settings.home).exists()
