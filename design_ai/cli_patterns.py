@@ -1,0 +1,115 @@
+"""`seamline pattern extract` and `seamline marker nest`: pattern making and nesting from a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from design_ai.errors import UserError
+
+pattern_app = typer.Typer(help="Pattern pieces from an approved design: measure, draft, grade, export.",
+                          no_args_is_help=True)  # fmt: skip
+marker_app = typer.Typer(help="Nesting pattern pieces on a strip of fabric.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _parse_ratio(text: str | None) -> dict[str, int] | None:
+    if not text:
+        return None
+    ratio: dict[str, int] = {}
+    for part in text.split(","):
+        size, sep, count = part.strip().partition("=")
+        if not sep or not size or not count.strip().isdigit():
+            raise UserError(f"expected SIZE=COUNT pairs like XS=1,S=2, got {part.strip()!r}", where="--ratio")
+        ratio[size.strip()] = int(count)
+    return ratio
+
+
+@pattern_app.command("extract")
+def pattern_extract(
+    image: Annotated[Path, typer.Argument(help="An approved draft, a line flat or a filled colorway flat.")],
+    garment: Annotated[str, typer.Option(help="tshirt | longsleeve | tank")],
+    out: Annotated[Path, typer.Option(help="Folder for pattern.json, pattern.dxf, pattern.svg and pictures.")],
+    px_per_cm: Annotated[float | None, typer.Option(help="The image's scale in pixels per cm.")] = None,
+    body_length: Annotated[float | None, typer.Option(help="Or one known measurement: HPS to hem, cm.")] = None,
+    base_size: Annotated[str, typer.Option(help="The size the image shows.")] = "M",
+    sizes: Annotated[str, typer.Option(help="Size range to grade, comma-separated.")] = "XS,S,M,L,XL,XXL",
+    ratio: Annotated[
+        str | None, typer.Option(help="Size ratio for a marker, e.g. XS=1,S=2,M=3,L=3,XL=2,XXL=1.")
+    ] = None,
+    fabric_width: Annotated[float | None, typer.Option(help="Marker width in cm (default 150).")] = None,
+    seconds: Annotated[float | None, typer.Option(help="Nesting time for the marker.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Measure the garment, draft pieces with seam allowance, grade them and write DXF/SVG/JSON (and a marker)."""
+    from design_ai.config import get_settings
+    from design_ai.images import load_image
+    from design_ai.patterns.extract import extract_pattern, write_bundle
+
+    settings = get_settings()
+    if (px_per_cm is None) == (body_length is None):
+        raise UserError("give exactly one of --px-per-cm or --body-length", where="scale")
+    size_list = [s.strip() for s in sizes.split(",") if s.strip()]
+    img = load_image(image, where="IMAGE", max_pixels=settings.max_image_pixels)
+    bundle = extract_pattern(
+        img, garment, settings=settings, px_per_cm=px_per_cm, body_length_cm=body_length, base_size=base_size,
+        sizes=size_list, size_ratio=_parse_ratio(ratio), fabric_width_cm=fabric_width, marker_seconds=seconds,
+    )  # fmt: skip
+    files = write_bundle(bundle, out)
+    result = {
+        "garment": bundle.pattern.garment,
+        "measurements_cm": {k: round(v, 2) for k, v in bundle.measure.measurements_cm.items()},
+        "pieces": [
+            {"name": p.name, "cut": p.cut, "area_cm2": round(p.area_cm2, 1)}
+            for p in bundle.pattern.pieces[bundle.pattern.base_size]
+        ],
+        "files": {k: str(v) for k, v in files.items()},
+    }
+    if bundle.marker is not None and bundle.marker.consumption is not None:
+        result["marker"] = bundle.marker.consumption.as_json()
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"{bundle.pattern.garment}, base size {bundle.pattern.base_size}, graded {', '.join(size_list)}")
+    for name, value in result["measurements_cm"].items():
+        typer.echo(f"  {name:<16} {value:7.1f} cm")
+    for p in result["pieces"]:
+        typer.echo(f"  piece {p['name']:<10} cut {p['cut']}  {p['area_cm2']:8.1f} cm²")
+    if "marker" in result:
+        c = result["marker"]
+        typer.echo(
+            f"  marker: {c['marker_length_m']:.2f} m at {c['fabric_width_m'] * 100:.0f} cm, "
+            f"efficiency {c['efficiency'] * 100:.1f} %, {c['fabric_per_garment_m2']:.3f} m² per garment"
+        )
+    for kind, path in files.items():
+        typer.echo(f"  {kind:<10} {path}")
+
+
+@marker_app.command("nest")
+def marker_nest(
+    instance: Annotated[Path, typer.Argument(help="A nesting-benchmark instance (jagua-rs / OR-Datasets JSON).")],
+    width: Annotated[float | None, typer.Option(help="Strip width (overrides the instance's Strip.Height).")] = None,
+    seconds: Annotated[float, typer.Option(help="Time limit for the nesting.")] = 10.0,
+    picture: Annotated[Path | None, typer.Option(help="Also draw the marker to this PNG.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Nest an instance's polygons on a strip; prints length, width, efficiency and the placements."""
+    from design_ai.patterns.marker import marker_png, nest, read_instance
+
+    if width is not None and width <= 0:
+        raise UserError(f"must be positive, got {width}", where="--width")
+    if seconds <= 0:
+        raise UserError(f"must be positive, got {seconds}", where="--seconds")
+    inst = read_instance(instance)
+    result = nest(inst, width, seconds=seconds)
+    if picture is not None:
+        marker_png(result, inst, picture)
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), indent=2))
+        return
+    typer.echo(f"{inst.name or instance.name}: {len(result.placements)} pieces on a {result.width:g} wide strip")
+    typer.echo(f"  length {result.length:.2f}, efficiency {result.efficiency * 100:.2f} % ({result.engine})")

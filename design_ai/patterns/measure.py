@@ -1,0 +1,615 @@
+"""Points of measure of a top, in cm, read off one picture of it (a line flat, a filled flat or a draft).
+
+The steps, in order:
+
+1. **Silhouette** (`segment_garment`): the garment's mask, and how far its edge sits outside the drawn edge
+   (half the outline stroke on a line flat).
+2. **Outline and deskew.** The mask's outer contour, as a polyline through boundary pixel centres. A flat is
+   symmetric about its centre front, so the rotation is the angle of the reflection axis that maps the mask
+   onto itself best (searched within ±10°; a drawing up to ±5° off is the expected case). The contour is
+   turned upright about the mask's centroid, which lies on that axis. `rotation_deg` reports the deskew that
+   was applied, counter-clockwise on screen positive: a flat drawn turned +3° (counter-clockwise) reports -3.
+3. **Landmarks**, on each half of the upright outline traced from the front neck (where the centre line
+   first meets the outline from the top) to the hem's centre; the left half is mirrored so one routine reads
+   both. A small opening of the mask first takes off spurs a few pixels thin. Corners are the peaks of the
+   outline's turn over about a nominal centimetre (the garment's height / 70, after smoothing along the
+   outline), convex or concave; then:
+
+   - HPS: the convex corner (40° or more) nearest the half's highest point (neckline meets shoulder);
+   - hem corner: the last convex corner (40° or more) before the hem's centre;
+   - sleeves: of all (convex, convex, concave) triples of 40° corners in that order below the HPS, the one
+     with the sharpest turns in total gives the top and bottom sleeve-hem corners and the underarm (the
+     armpit), so a kink where a seam meets the edge is not taken for one of them;
+   - shoulder point (sleeved): where the outline from HPS to the top sleeve-hem corner bends from the shoulder
+     line into the sleeve's top edge, found by the best two-line fit (the bend can be as small as 15°). A
+     raglan flat's outline has the same bend (its raglan seam is interior detail and is not used);
+   - shoulder point and underarm (tank): the sharpest pair of convex corners (20° or more: the armhole curve
+     rounds them) between HPS and the hem corner.
+
+   Each corner is then placed precisely as the intersection of straight lines fitted to the edges on either
+   side of it (away from the rounding at the corner itself), each line first moved inwards by the edge
+   offset, so the stroke of a line flat is taken off; the HPS, where a crew neckline arrives still curving,
+   follows a quadratic fit of the neckline up to the shoulder line. The front neck is the centre line's
+   crossing, moved down by the same offset.
+4. **Scale**: `px_per_cm` as given, or body length in px over `body_length_cm`.
+5. **Points of measure** (DESIGN.md, `TSHIRT_POMS`): body length HPS to hem, vertical; chest width flat
+   across the body 2.5 cm below the underarm (the run of garment that holds the centre line, except that a
+   side which runs on past its side seam's fitted line is cut there: a sleeve hanging against the body, or
+   closer to it than the outline's stroke, is not chest); hem width between hem corners; shoulder width
+   between shoulder points; sleeve length from shoulder point to the top sleeve-hem corner; sleeve opening
+   between the sleeve-hem corners; neck width HPS to HPS; front neck drop from the HPS line down to the front
+   neck. Paired values (sleeves) are the mean of both sides. A tank has no sleeve POMs.
+
+Known limits: a picture turned more than 10° is refused (straighten it first). A sleeve lying within about
+its outline's stroke (flats) or 1.5 cm (drafts whose garment is the backdrop's colour, e.g. white on light
+grey) of the body hides the armpit: the underarm point is then less certain (the POMs barely change), or the
+sleeve corners are not found and the picture is refused.
+
+Pixel coordinates follow OpenCV: x right, y down, the centre of pixel (col, row) at (col, row).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from design_ai.errors import UserError
+from design_ai.flats import CHEST_BELOW_UNDERARM_CM
+from design_ai.patterns.model import TSHIRT_POMS, GarmentMeasure
+from design_ai.patterns.silhouette import segment_garment
+
+__all__ = ["GARMENTS", "MAX_BODY_LENGTH_CM", "MIN_BODY_LENGTH_CM", "measure_garment", "poms_for"]
+
+GARMENTS: dict[str, bool] = {"tshirt": True, "longsleeve": True, "tank": False}
+"""The garments `measure_garment` reads, and whether each has sleeves (all share the T-shirt block)."""
+
+MIN_BODY_LENGTH_CM = 20.0
+MAX_BODY_LENGTH_CM = 200.0
+"""A top's body length outside this range means the scale is wrong (or the picture is not a top)."""
+
+_SLEEVE_POMS = ("sleeve_length", "sleeve_opening")
+_CORNER_DEG = 40.0  # a turn at least this sharp within a nominal cm is a corner (HPS, hem, sleeve hem, armpit)
+_WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
+_MAX_TILT_DEG = 10.0  # the symmetry search range
+
+
+def poms_for(garment: str) -> tuple[str, ...]:
+    """The points of measure `measure_garment` reports for `garment`, in `TSHIRT_POMS` order."""
+    sleeved = _check_garment(garment)
+    return tuple(p for p in TSHIRT_POMS if sleeved or p not in _SLEEVE_POMS)
+
+
+def _check_garment(garment: str) -> bool:
+    if garment not in GARMENTS:
+        raise UserError(f"unknown garment {garment!r}: measurable garments are {', '.join(GARMENTS)}")
+    return GARMENTS[garment]
+
+
+def _check_scale(px_per_cm: float | None, body_length_cm: float | None) -> None:
+    if (px_per_cm is None) == (body_length_cm is None):
+        raise UserError("give exactly one scale: px_per_cm (the picture's scale) or body_length_cm (a known length)")
+    if px_per_cm is not None and not (math.isfinite(px_per_cm) and px_per_cm > 0):
+        raise UserError(f"px_per_cm must be a positive number, got {px_per_cm}")
+    if body_length_cm is not None:
+        if not (math.isfinite(body_length_cm) and body_length_cm > 0):
+            raise UserError(f"body_length_cm must be a positive number, got {body_length_cm}")
+        if not MIN_BODY_LENGTH_CM <= body_length_cm <= MAX_BODY_LENGTH_CM:
+            raise UserError(
+                f"body_length_cm {body_length_cm:g} is not a plausible top's length "
+                f"({MIN_BODY_LENGTH_CM:g}-{MAX_BODY_LENGTH_CM:g} cm)"
+            )
+
+
+# -- geometry helpers ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A straight line through `point` along unit `direction`; `normal` (the direction turned +90° in
+    image coordinates) points into the garment for a half outline traced from neck to hem."""
+
+    point: np.ndarray
+    direction: np.ndarray
+
+    @property
+    def normal(self) -> np.ndarray:
+        return np.array([-self.direction[1], self.direction[0]])
+
+    def moved_in(self, by: float) -> _Line:
+        return _Line(self.point + by * self.normal, self.direction)
+
+    def y_at(self, x: float) -> float:
+        if abs(self.direction[0]) < 1e-9:
+            return float(self.point[1])
+        return float(self.point[1] + (x - self.point[0]) * self.direction[1] / self.direction[0])
+
+
+def _fit_line(points: np.ndarray) -> _Line:
+    """Total-least-squares line through `points` (N, 2), directed from the first point towards the last."""
+    if len(points) < 2:
+        raise UserError("the garment's outline is too small to measure (an edge has fewer than 2 pixels)")
+    centre = points.mean(axis=0)
+    cov = np.cov((points - centre).T)
+    evals, evecs = np.linalg.eigh(cov)
+    direction = evecs[:, int(np.argmax(evals))]
+    if np.dot(points[-1] - points[0], direction) < 0:
+        direction = -direction
+    return _Line(centre, direction)
+
+
+def _intersect(a: _Line, b: _Line) -> np.ndarray:
+    """Where two lines meet (the midpoint of their points when they are parallel)."""
+    m = np.array([[a.direction[0], -b.direction[0]], [a.direction[1], -b.direction[1]]])
+    if abs(np.linalg.det(m)) < 1e-9:
+        return (a.point + b.point) / 2
+    s, _ = np.linalg.solve(m, b.point - a.point)
+    return a.point + s * a.direction
+
+
+def _rotation(deg: float) -> np.ndarray:
+    """The matrix that turns a picture `deg` counter-clockwise on screen (y down), for column vectors."""
+    t = math.radians(deg)
+    return np.array([[math.cos(t), math.sin(t)], [-math.sin(t), math.cos(t)]])
+
+
+def _symmetry_tilt(mask: np.ndarray, centre: np.ndarray) -> float:
+    """The angle (degrees, counter-clockwise on screen) by which the mask's mirror axis leans from vertical.
+
+    The axis passes through the centroid; each candidate is scored by how much of the mask its mirror image
+    covers, on a reduced copy (a coarse search, then a finer one around the best).
+    """
+    h, w = mask.shape
+    scale = min(1.0, 320.0 / max(h, w))
+    small = cv2.resize(mask.astype(np.float32), (max(1, round(w * scale)), max(1, round(h * scale))), None, 0, 0,
+                       cv2.INTER_AREA)  # fmt: skip
+    sh, sw = small.shape
+    c = (centre + 0.5) * np.array([sw / w, sh / h]) - 0.5
+    total = float(small.sum())
+
+    def score(deg: float) -> float:
+        t = math.radians(deg)
+        u = np.array([math.sin(t), math.cos(t)])  # the axis, pointing down the garment
+        a = 2 * np.outer(u, u) - np.eye(2)  # reflection about the axis through c
+        m = np.hstack([a, (c - a @ c)[:, None]])
+        mirrored = cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_LINEAR)
+        return float(np.minimum(small, mirrored).sum()) / total
+
+    coarse = np.arange(-_MAX_TILT_DEG, _MAX_TILT_DEG + 1e-9, 1.0)
+    best = float(coarse[int(np.argmax([score(d) for d in coarse]))])
+    if abs(best) >= _MAX_TILT_DEG:
+        raise UserError(
+            f"the garment is turned {_MAX_TILT_DEG:g}° or more from upright (or is not symmetric): "
+            "straighten the picture so its centre front is vertical"
+        )
+    fine = np.arange(best - 1.0, best + 1.0 + 1e-9, 0.1)
+    scores = np.array([score(d) for d in fine])
+    i = int(np.argmax(scores))
+    tilt = float(fine[i])
+    if 0 < i < len(fine) - 1:  # parabolic peak between the samples
+        s0, s1, s2 = scores[i - 1], scores[i], scores[i + 1]
+        denom = s0 - 2 * s1 + s2
+        if denom < 0:
+            tilt += 0.1 * 0.5 * (s0 - s2) / denom
+    return tilt
+
+
+def _resample(path: np.ndarray, step: float = 1.0) -> np.ndarray:
+    """The polyline `path` (N, 2) resampled at equal arc-length steps of `step` px."""
+    seg = np.hypot(*np.diff(path, axis=0).T)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    s = np.arange(0.0, cum[-1] + 1e-9, step)
+    return np.stack([np.interp(s, cum, path[:, 0]), np.interp(s, cum, path[:, 1])], axis=1)
+
+
+def _turning(path: np.ndarray, k: int) -> np.ndarray:
+    """Signed turn in degrees at each point of a 1-px resampled path, over `k` px either side.
+
+    Positive turns are convex corners of a half outline traced from neck to hem (the garment on the
+    normal's side), negative ones concave (an armpit). Points within `k` of either end get 0. The path is
+    smoothed first (a Gaussian of k/3 px along it), so a jagged faint edge does not read as corners.
+    """
+    turn = np.zeros(len(path))
+    if len(path) <= 2 * k:
+        return turn
+    path = cv2.GaussianBlur(path.astype(np.float64).reshape(-1, 1, 2), (1, 0), 0, sigmaY=k / 3,
+                            borderType=cv2.BORDER_REPLICATE).reshape(-1, 2)  # fmt: skip
+    a = path[k:-k] - path[: -2 * k]
+    b = path[2 * k :] - path[k:-k]
+    cross = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    dot = (a * b).sum(axis=1)
+    turn[k:-k] = np.degrees(np.arctan2(cross, dot))
+    return turn
+
+
+def _corners(turn: np.ndarray, threshold: float) -> list[tuple[int, float]]:
+    """(index, turn) of the sharpest point of each run of same-signed turns beyond `threshold` degrees."""
+    out = []
+    sign = np.sign(turn) * (np.abs(turn) >= threshold)
+    i, n = 0, len(turn)
+    while i < n:
+        if sign[i] == 0:
+            i += 1
+            continue
+        j = i
+        while j < n and sign[j] == sign[i]:
+            j += 1
+        peak = i + int(np.argmax(np.abs(turn[i:j])))
+        out.append((peak, float(turn[peak])))
+        i = j
+    return out
+
+
+def _two_line_split(points: np.ndarray, margin: int) -> int:
+    """The index that splits `points` into the two runs best fitted by two straight lines (least squares).
+
+    Every split is scored at once from prefix sums: a run's total-least-squares residual is its point count
+    times the smaller eigenvalue of its covariance.
+    """
+    n = len(points)
+    if n - 2 * margin < 1:
+        return n // 2
+    x, y = points[:, 0] - points[:, 0].mean(), points[:, 1] - points[:, 1].mean()
+    cs = [np.concatenate([[0.0], np.cumsum(v)]) for v in (np.ones(n), x, y, x * x, y * y, x * y)]
+    b = np.arange(margin, n - margin)
+
+    def residual(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        c, sx, sy, sxx, syy, sxy = (v[j] - v[i] for v in cs)
+        mx, my = sx / c, sy / c
+        vxx, vyy, vxy = sxx / c - mx * mx, syy / c - my * my, sxy / c - mx * my
+        half = (vxx + vyy) / 2
+        return c * (half - np.sqrt(np.maximum(0.0, half * half - (vxx * vyy - vxy * vxy))))
+
+    cost = residual(np.zeros_like(b), b) + residual(b, np.full_like(b, n))
+    return int(b[int(np.argmin(cost))])
+
+
+def _crossings_x(poly: np.ndarray, y: float) -> np.ndarray:
+    """The x of every crossing of the closed polygon `poly` (N, 2) with the horizontal line at `y`, sorted."""
+    p, q = poly, np.roll(poly, -1, axis=0)
+    hit = (p[:, 1] - y) * (q[:, 1] - y) < 0
+    on = (p[:, 1] == y) & (q[:, 1] != y)  # a vertex on the line counts once, with the edge leaving it
+    sel = hit | on
+    t = (y - p[sel, 1]) / (q[sel, 1] - p[sel, 1])
+    return np.sort(p[sel, 0] + t * (q[sel, 0] - p[sel, 0]))
+
+
+# -- landmarks on one half ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Half:
+    """The landmarks of one half of the upright outline, in "right half" coordinates (mirrored for the left)."""
+
+    hps: np.ndarray
+    shoulder: np.ndarray
+    underarm: np.ndarray
+    hem: np.ndarray
+    hem_line: _Line
+    side_line: _Line
+    sleeve_top: np.ndarray | None
+    sleeve_bottom: np.ndarray | None
+
+
+def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, garment: str) -> _Half:
+    """Landmarks of one half outline `path` (1-px resampled, neck centre -> hem centre, garment on the right).
+
+    `unit` is a nominal centimetre in px (only sizes windows); `edge` is how far the outline lies outside the
+    drawn edge (each fitted line is moved inwards by it).
+    """
+    k = max(4, round(0.8 * unit))
+    margin = max(4, round(0.5 * unit))
+    span = max(6, round(1.5 * unit))
+    corners = _corners(_turning(path, k), _WEAK_CORNER_DEG)
+    convex = [c for c in corners if c[1] >= _CORNER_DEG]
+    n = len(path)
+    if len(convex) < 2:
+        raise UserError(f"could not find the corners of a {garment} in the outline (is the picture a top?)")
+    top = int(np.argmin(path[:, 1]))
+    i_hps = min(convex, key=lambda c: abs(c[0] - top))[0]
+    i_hem = convex[-1][0]
+    if i_hem <= i_hps:
+        raise UserError(f"could not find the hem of a {garment}: the outline has no corner below the shoulders")
+
+    def seg(i: int, j: int) -> np.ndarray:
+        """Path points from i to j with the rounded corner zones trimmed off both ends (less of them when
+        the edge is short: a sleeve's underarm seam half hidden where the sleeve lies against the body)."""
+        trim = min(margin, max(0, (j - i - 4) // 3))
+        i, j = max(0, i + trim), min(n, j + 1 - trim)
+        if j - i < 2:
+            raise UserError(f"the outline of this {garment} is too small or too jagged to measure")
+        return path[i:j]
+
+    def line(i: int, j: int) -> _Line:
+        return _fit_line(seg(i, j)).moved_in(edge)
+
+    hem_line = line(i_hem, n)
+    between = [c for c in corners if i_hps < c[0] < i_hem]
+    neck = path[max(0, i_hps - margin - 2 * span) : max(3, i_hps - margin)]
+
+    if sleeved:
+        i_st, i_sb, i_ua = _sleeve_corners(between, garment, i_hps, unit)
+        run = seg(i_hps, i_st)
+        b = _two_line_split(run, max(3, margin))
+        shoulder_line = _fit_line(run[: max(2, b - 1)]).moved_in(edge)
+        top_line = _fit_line(run[b + 1 :]).moved_in(edge)
+        hem_s_line = line(i_st, i_sb)
+        under_line = line(i_sb, i_ua)
+        side_line = line(i_ua, i_hem)
+        return _Half(
+            hps=_neck_meets(neck, shoulder_line, edge),
+            shoulder=_intersect(shoulder_line, top_line),
+            underarm=_intersect(under_line, side_line),
+            hem=_intersect(side_line, hem_line),
+            hem_line=hem_line,
+            side_line=side_line,
+            sleeve_top=_intersect(top_line, hem_s_line),
+            sleeve_bottom=_intersect(hem_s_line, under_line),
+        )
+
+    if any(c[1] < -60 for c in between):
+        raise UserError(f"this outline has armpit corners, as sleeves do: a {garment} has none (try 'tshirt')")
+    i_sp, i_ua = _tank_corners(between, garment, i_hps, unit)
+    shoulder_line = line(i_hps, i_sp)
+    arm_start = _fit_line(path[i_sp + margin : i_sp + margin + span]).moved_in(edge)
+    arm_end = _fit_line(path[max(0, i_ua - margin - span) : i_ua - margin]).moved_in(edge)
+    side_line = line(i_ua, i_hem)
+    return _Half(
+        hps=_neck_meets(neck, shoulder_line, edge),
+        shoulder=_intersect(shoulder_line, arm_start),
+        underarm=_intersect(arm_end, side_line),
+        hem=_intersect(side_line, hem_line),
+        hem_line=hem_line,
+        side_line=side_line,
+        sleeve_top=None,
+        sleeve_bottom=None,
+    )
+
+
+def _sleeve_corners(corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float) -> tuple[int, int, int]:
+    """The top and bottom sleeve-hem corners and the underarm among a half's corners below the HPS.
+
+    They come in that order along the outline (convex, convex, concave), the top corner at least a shoulder
+    (a nominal 5 cm) past the HPS and the bottom one at least a narrow cuff (3 cm) past it: of all such
+    triples, the one with the sharpest turns in total, so a small kink elsewhere (where a seam meets the
+    edge, a ragged stretch of a faint edge) is not taken for one of them.
+    """
+    convex = [c for c in corners if c[1] >= _CORNER_DEG]
+    concave = [c for c in corners if c[1] <= -_CORNER_DEG]
+    if not concave:
+        raise UserError(
+            f"could not find the underarms of a {garment}: no armpit corner in the outline "
+            "(a sleeveless top is measured as 'tank')"
+        )
+    best: tuple[float, tuple[int, int, int]] | None = None
+    for a, ta in convex:
+        if a - i_hps < 5 * unit:
+            continue
+        for b, tb in convex:
+            if b - a < 3 * unit:
+                continue
+            for c, tc in concave:
+                if c > b and (best is None or ta + tb - tc > best[0]):
+                    best = (ta + tb - tc, (a, b, c))
+    if best is None:
+        raise UserError(f"could not find the sleeve hems of a {garment} (two corners between shoulder and armpit)")
+    return best[1]
+
+
+def _tank_corners(corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float) -> tuple[int, int]:
+    """A sleeveless half's shoulder point and underarm: the sharpest pair of convex corners in that order,
+    the shoulder point at least a nominal 3 cm past the HPS and the underarm at least 5 cm past it."""
+    best: tuple[float, tuple[int, int]] | None = None
+    for a, ta in corners:
+        if ta <= 0 or a - i_hps < 3 * unit:
+            continue
+        for b, tb in corners:
+            if tb > 0 and b - a >= 5 * unit and (best is None or ta + tb > best[0]):
+                best = (ta + tb, (a, b))
+    if best is None:
+        raise UserError(f"could not find the shoulder points and underarms of a {garment} in the outline")
+    return best[1]
+
+
+def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float) -> np.ndarray:
+    """HPS: where the neckline, rising to it, meets the shoulder line (both moved inwards by `edge`).
+
+    A crew neckline ends almost vertical and still curving at the HPS, so a straight line through its last
+    centimetres would lean and land outside it: x is fitted as a quadratic in y instead (exact to second
+    order for the elliptic neckline of a flat) and followed up to the shoulder line.
+    """
+    y0 = float(neck[:, 1].mean())
+    dy = neck[:, 1] - y0
+    if len(neck) >= 6 and float(np.ptp(dy)) > 2.0:
+        coef = np.polyfit(dy, neck[:, 0], 2)
+    else:
+        coef = np.array([0.0, 0.0, float(neck[:, 0].mean())])
+    y = float(neck[:, 1].min())
+    for _ in range(4):  # fixed point: the shoulder line's y at the neckline's x at that y
+        x = float(np.polyval(coef, y - y0)) + edge
+        y = shoulder.y_at(x)
+    return np.array([x, y])
+
+
+def _chest(
+    upright: np.ndarray, y: float, axis_x: float, right: _Line, left: _Line, edge: float, unit: float
+) -> tuple[float, float]:
+    """The body's left and right edge (x, px) on the chest line at `y`, the outline moved in by `edge`.
+
+    The run of garment across the centre line, unless it runs on more than a nominal 1.5 cm past a side
+    seam: then a sleeve hangs against the body there (touching it, or nearer than the outline's stroke) and
+    that side's seam line, fitted from underarm to hem, gives the edge instead.
+    """
+    xs = _crossings_x(upright, y)
+    lo, hi = xs[xs < axis_x], xs[xs > axis_x]
+    seam_r = right.point[0] + (y - right.point[1]) * right.direction[0] / right.direction[1]
+    seam_l = 2 * axis_x - (left.point[0] + (y - left.point[1]) * left.direction[0] / left.direction[1])
+    run_r = float(hi.min()) - edge if len(hi) else math.inf
+    run_l = float(lo.max()) + edge if len(lo) else -math.inf
+    x_r = run_r if run_r <= seam_r + 0.25 * unit else seam_r
+    x_l = run_l if run_l >= seam_l - 0.25 * unit else seam_l
+    return x_l, x_r
+
+
+def _outline(mask: np.ndarray) -> np.ndarray:
+    """The mask's outer contour through boundary pixel centres, (N, 2) float.
+
+    A small opening first takes off spurs a few pixels thin (a seam's end mark at an armpit, a stray
+    stroke overshooting a corner), which would otherwise look like corners; it rounds real corners by as
+    much, and those are placed by line fits that stay clear of the rounding.
+    """
+    h, w = mask.shape
+    r = max(2, round(0.003 * min(h, w)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disc)
+    contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    contour = max(contours, key=cv2.contourArea)
+    return contour[:, 0, :].astype(np.float64)
+
+
+def _halves(upright: np.ndarray, axis_x: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Both half outlines from the front neck to the hem centre, the left one mirrored onto the right.
+
+    Returns (right, left_mirrored, neck_y): the paths as polylines starting at the crossing with the centre
+    line nearest the top and ending at the one nearest the bottom.
+    """
+    n = len(upright)
+    dx = upright[:, 0] - axis_x
+    nxt = np.roll(np.arange(n), -1)
+    cross = np.nonzero((dx < 0) & (dx[nxt] >= 0) | (dx >= 0) & (dx[nxt] < 0))[0]
+    if len(cross) < 2:
+        raise UserError("the garment's outline does not cross its own centre line twice: it is not a flat top")
+    t = dx[cross] / (dx[cross] - dx[nxt[cross]])
+    ys = upright[cross, 1] + t * (upright[nxt[cross], 1] - upright[cross, 1])
+    i_top, i_bot = int(np.argmin(ys)), int(np.argmax(ys))
+    top_pt = np.array([axis_x, ys[i_top]])
+    bot_pt = np.array([axis_x, ys[i_bot]])
+    a, b = int(cross[i_top]), int(cross[i_bot])
+
+    forward, backward = [], []
+    i = int(nxt[a])
+    while True:  # vertices after the top crossing, up to the bottom crossing
+        forward.append(i)
+        if i == b:
+            break
+        i = int(nxt[i])
+    i = a
+    while True:  # the other way round
+        backward.append(i)
+        if i == int(nxt[b]):
+            break
+        i = (i - 1) % n
+    one = np.vstack([top_pt, upright[forward], bot_pt])
+    other = np.vstack([top_pt, upright[backward], bot_pt])
+    if one[1:-1, 0].mean() >= axis_x:
+        right, left = one, other
+    else:
+        right, left = other, one
+    mirrored = left.copy()
+    mirrored[:, 0] = 2 * axis_x - mirrored[:, 0]
+    return right, mirrored, float(top_pt[1])
+
+
+# -- the entry point ----------------------------------------------------------------------------------------
+
+
+def measure_garment(
+    img: Image.Image | np.ndarray,
+    garment: str,
+    *,
+    px_per_cm: float | None = None,
+    body_length_cm: float | None = None,
+) -> GarmentMeasure:
+    """The points of measure (cm) of the top in `img`, with its landmarks (px) and the deskew applied.
+
+    Give exactly one scale: `px_per_cm`, or `body_length_cm` (the body length, HPS to hem, of the garment in
+    the picture; then px_per_cm = body length in px / body_length_cm). Raises UserError (one line) for an
+    unknown garment, a bad or missing scale, a picture with no garment, two garments or a cut-off one, an
+    outline without a top's corners, and a body length outside 20-200 cm.
+    """
+    # 1. Check inputs
+    sleeved = _check_garment(garment)
+    _check_scale(px_per_cm, body_length_cm)
+
+    # 2. Silhouette
+    sil = segment_garment(img)
+    h, w = sil.mask.shape
+
+    # 3. Outline and deskew: turn the contour (not the picture) upright about the centroid.
+    contour = _outline(sil.mask)
+    moments = cv2.moments(sil.mask.astype(np.uint8), binaryImage=True)
+    centre = np.array([moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]])
+    tilt = _symmetry_tilt(sil.mask, centre)
+    turn = _rotation(tilt)  # upright -> picture, for column vectors
+    upright = (contour - centre) @ turn + centre
+    right, left, neck_y = _halves(upright, float(centre[0]))
+
+    # 4. Landmarks on both halves (the left mirrored onto the right, so one routine reads both)
+    height = float(upright[:, 1].max() - upright[:, 1].min())
+    unit = height / 70.0  # a nominal cm: a top is about 70 cm from shoulder to hem
+    halves = [_half_landmarks(_resample(p), unit, sil.edge_px, sleeved, garment) for p in (right, left)]
+    r, lm = halves
+
+    def unmirror(p: np.ndarray) -> np.ndarray:
+        return np.array([2 * centre[0] - p[0], p[1]])
+
+    hps_y = (r.hps[1] + lm.hps[1]) / 2
+    hem_y = (r.hem_line.y_at(r.hps[0]) + lm.hem_line.y_at(lm.hps[0])) / 2
+    body_px = hem_y - hps_y
+    if body_px <= 0:
+        raise UserError(f"could not measure the body length of this {garment}: the hem is not below the shoulders")
+
+    # 5. Scale
+    ppc = body_px / body_length_cm if body_length_cm is not None else float(px_per_cm)  # type: ignore[arg-type]
+    body_cm = body_px / ppc
+    if not MIN_BODY_LENGTH_CM <= body_cm <= MAX_BODY_LENGTH_CM:
+        raise UserError(
+            f"at {ppc:g} px/cm this {garment} would be {body_cm:.1f} cm long (HPS to hem), not a plausible "
+            f"top ({MIN_BODY_LENGTH_CM:g}-{MAX_BODY_LENGTH_CM:g} cm): check px_per_cm"
+        )
+
+    # 6. Points of measure (px, upright frame)
+    ua_y = (r.underarm[1] + lm.underarm[1]) / 2
+    chest_y = ua_y + CHEST_BELOW_UNDERARM_CM * ppc
+    chest_l, chest_r = _chest(upright, chest_y, float(centre[0]), r.side_line, lm.side_line, sil.edge_px, unit)
+    neck_pt = np.array([float(centre[0]), neck_y + sil.edge_px])
+    px = {
+        "body_length": body_px,
+        "chest_width": chest_r - chest_l,
+        "hem_width": float(np.linalg.norm(r.hem - unmirror(lm.hem))),
+        "shoulder_width": float(np.linalg.norm(r.shoulder - unmirror(lm.shoulder))),
+        "neck_width": float(np.linalg.norm(r.hps - unmirror(lm.hps))),
+        "front_neck_drop": float(neck_pt[1] - hps_y),
+    }
+    upright_lm: dict[str, np.ndarray] = {"front_neck": neck_pt}
+    for name in ("hps", "shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom"):
+        a, b = getattr(r, name), getattr(lm, name)
+        if a is not None and b is not None:
+            upright_lm[f"{name}_right"] = a
+            upright_lm[f"{name}_left"] = unmirror(b)
+    upright_lm["chest_left"] = np.array([chest_l, chest_y])
+    upright_lm["chest_right"] = np.array([chest_r, chest_y])
+    if sleeved:
+        assert r.sleeve_top is not None and r.sleeve_bottom is not None
+        assert lm.sleeve_top is not None and lm.sleeve_bottom is not None
+        px["sleeve_length"] = (
+            float(np.linalg.norm(r.sleeve_top - r.shoulder) + np.linalg.norm(lm.sleeve_top - lm.shoulder)) / 2
+        )
+        px["sleeve_opening"] = (
+            float(np.linalg.norm(r.sleeve_top - r.sleeve_bottom) + np.linalg.norm(lm.sleeve_top - lm.sleeve_bottom)) / 2
+        )
+
+    back = turn.T  # picture <- upright
+    landmarks = {k: tuple(float(v) for v in ((p - centre) @ back + centre)) for k, p in sorted(upright_lm.items())}
+    measurements = {p: round(float(px[p] / ppc), 2) for p in poms_for(garment)}
+    return GarmentMeasure(
+        garment=garment,
+        measurements_cm=measurements,
+        landmarks_px=landmarks,  # type: ignore[arg-type]
+        px_per_cm=round(ppc, 4),
+        rotation_deg=round(-tilt, 2),
+        image_size=(w, h),
+    )

@@ -1,0 +1,97 @@
+"""The pattern of an approved draft, made once and kept: what the production hand-off calls.
+
+The look's brief gives the garment, scale, sizes, size ratio and material (whose width is the marker's); the
+files go to the content-addressed store and one `patternset` row records them, keyed by the draft and the
+settings that shaped the pattern, so a retried task returns the same row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+from sqlmodel import select
+
+from design_ai.config import Settings
+from design_ai.db.models import Draft, Look, PatternSetRow
+from design_ai.db.session import session_scope
+from design_ai.errors import UserError
+from design_ai.images import decode_image
+from design_ai.patterns.extract import extract_pattern, pattern_json, piece_options, write_bundle
+from design_ai.store import Store
+from design_ai.sustain.library import get_material
+
+__all__ = ["pattern_for_draft"]
+
+
+def _draft_scale(look: Look, draft: Draft, sketch_size: tuple[int, int]) -> tuple[float | None, float | None]:
+    """(px_per_cm, body_length_cm) for the draft image: a sketch scale shrinks with the letterbox resize."""
+    spec = look.spec
+    if spec.get("body_length_cm"):
+        return None, float(spec["body_length_cm"])
+    if spec.get("px_per_cm"):
+        sw, sh = sketch_size
+        factor = min(draft.width / sw, draft.height / sh)
+        return float(spec["px_per_cm"]) * factor, None
+    raise UserError(f"look {look.id} gives neither body_length_cm nor px_per_cm: the pattern has no scale")
+
+
+def pattern_for_draft(draft_id: int, *, settings: Settings, store: Store) -> int:
+    """Make (or find) the pattern set of a draft; returns its id."""
+    url = settings.resolved_database_url
+    with session_scope(url, readonly=True) as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None:
+            raise UserError(f"no draft with id {draft_id}")
+        look = session.get(Look, draft.look_id)
+        assert look is not None
+        spec = dict(look.spec)
+        material = get_material(look.material)
+        width = material.width_cm if material else settings.fabric_width_cm
+        params = {
+            "garment": look.garment,
+            "base_size": spec.get("base_size", "M"),
+            "sizes": spec.get("sizes"),
+            "size_ratio": spec.get("size_ratio"),
+            "fabric_width_cm": width,
+            "marker_seconds": settings.marker_seconds,
+            "image_key": draft.image_key,
+            **piece_options(settings),
+        }
+        params_hash = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+        found = session.exec(
+            select(PatternSetRow).where(PatternSetRow.draft_id == draft_id, PatternSetRow.params_hash == params_hash)
+        ).first()
+        if found is not None:
+            return found.id  # type: ignore[return-value]
+        image = decode_image(store.get(draft.image_key), where=f"draft {draft_id} image")
+        sketch = decode_image(store.get(look.sketch_key), where=f"look {look.id} sketch")
+        px_per_cm, body_length = _draft_scale(look, draft, sketch.size)
+        look_id = look.id
+
+    bundle = extract_pattern(
+        image, params["garment"], settings=settings, px_per_cm=px_per_cm, body_length_cm=body_length,
+        base_size=params["base_size"], sizes=params["sizes"], size_ratio=params["size_ratio"],
+        fabric_width_cm=width, marker_seconds=settings.marker_seconds,
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="seamline-pattern-") as tmp:
+        files = write_bundle(bundle, Path(tmp) / "out")
+        ext = {"json": "json", "dxf": "dxf", "svg": "svg", "nest_png": "png", "nest_svg": "svg", "marker_png": "png"}
+        keys = {kind: store.put(path.read_bytes(), ext[kind]) for kind, path in files.items()}
+    doc = pattern_json(bundle)
+    with session_scope(url) as session:
+        found = session.exec(
+            select(PatternSetRow).where(PatternSetRow.draft_id == draft_id, PatternSetRow.params_hash == params_hash)
+        ).first()
+        if found is not None:  # a concurrent retry got there first
+            return found.id  # type: ignore[return-value]
+        row = PatternSetRow(
+            draft_id=draft_id, look_id=look_id, garment=bundle.pattern.garment, base_size=bundle.pattern.base_size,
+            params_hash=params_hash, params=params, measurements=doc["graded_measurements_cm"],
+            pieces=doc["graded_pieces"], marker=doc.get("marker"), files=keys,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        return row.id  # type: ignore[return-value]

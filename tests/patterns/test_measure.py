@@ -1,0 +1,227 @@
+"""Points of measure read back from flats and drafts drawn from known measurements (DESIGN.md definitions)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from design_ai.errors import UserError
+from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.generate.engines.flat import draft_garment_mask, render_draft
+from design_ai.patterns.accuracy import (
+    CHALK,
+    INK,
+    PRESET_GARMENTS,
+    DrawnCase,
+    accuracy_table,
+    draft_case,
+    flat_case,
+    truth_cm,
+)
+from design_ai.patterns.measure import measure_garment, poms_for
+from design_ai.patterns.model import TSHIRT_POMS
+from design_ai.patterns.silhouette import segment_garment
+
+SUNRISE = (0xF4, 0xA2, 0x61)
+HEATHER = (0xB9, 0xB7, 0xB2)
+DRAFT = (900, 700)  # drafts in the tests: big enough to resolve an armpit, small enough to render fast
+
+
+def jpeg(img: Image.Image, quality: int = 70) -> Image.Image:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def assert_accurate(case: DrawnCase, image: Image.Image | None = None) -> None:
+    """Every POM within ±1.0 cm, the mean absolute error at most 0.5 cm, and no POM missing or extra."""
+    got = measure_garment(case.image if image is None else image, case.garment, px_per_cm=case.px_per_cm)
+    assert set(got.measurements_cm) == set(case.truth_cm), case.name
+    errors = {p: got.measurements_cm[p] - v for p, v in case.truth_cm.items()}
+    assert max(abs(e) for e in errors.values()) <= 1.0, (case.name, errors)
+    assert np.mean([abs(e) for e in errors.values()]) <= 0.5, (case.name, errors)
+
+
+# -- flats ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+@pytest.mark.parametrize(
+    ("ppc", "style", "rotation", "outline"),
+    [(5.0, "line", 0.0, True), (8.0, "filled", 3.0, True), (12.0, "line", -5.0, True), (6.5, "filled", -2.0, False)],
+)
+def test_flats_measure_within_a_centimetre(preset: str, ppc: float, style: str, rotation: float, outline: bool) -> None:
+    img, _ = draw_tee_flat(
+        PRESETS[preset], px_per_cm=ppc, style=style, fill="#F4A261", rotation_deg=rotation, outline=outline
+    )  # type: ignore[arg-type]
+    garment = PRESET_GARMENTS[preset]
+    case = DrawnCase(preset, img, truth_cm(PRESETS[preset], garment), ppc, garment)
+    assert_accurate(case)
+    assert_accurate(case, jpeg(img))
+
+
+def test_landmarks_land_on_the_drawing_and_the_deskew_is_reported() -> None:
+    img, truth = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=8.0, rotation_deg=3.0)
+    got = measure_garment(img, "tshirt", px_per_cm=8.0)
+    assert got.rotation_deg == pytest.approx(-3.0, abs=0.15)  # the deskew applied: clockwise, to undo +3°
+    assert got.garment == "tshirt" and got.image_size == img.size and got.px_per_cm == 8.0
+    names = {f"{k}_{s}" for k in ("hps", "shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom", "chest")
+             for s in ("left", "right")} | {"front_neck"}  # fmt: skip
+    assert set(got.landmarks_px) == names
+    for name in names - {"underarm_left", "underarm_right"}:
+        assert np.hypot(*np.subtract(got.landmarks_px[name], truth[name])) < 2.0, name
+    for name in ("underarm_left", "underarm_right"):  # where two nearly parallel seams meet: a little looser
+        assert np.hypot(*np.subtract(got.landmarks_px[name], truth[name])) < 4.0, name
+    assert list(got.measurements_cm) == list(TSHIRT_POMS)
+
+
+def test_variants_of_the_block() -> None:
+    tank, _ = draw_tee_flat(PRESETS["tank"], px_per_cm=6.0)
+    got = measure_garment(tank, "tank", px_per_cm=6.0)
+    assert "sleeve_length" not in got.measurements_cm and "sleeve_opening" not in got.measurements_cm
+    assert tuple(got.measurements_cm) == poms_for("tank")
+    assert not any(k.startswith("sleeve") for k in got.landmarks_px)
+    long, _ = draw_tee_flat(PRESETS["longsleeve"], px_per_cm=6.0)
+    got = measure_garment(long, "longsleeve", px_per_cm=6.0)
+    assert got.measurements_cm["sleeve_length"] == pytest.approx(62.0, abs=1.0)
+    assert got.measurements_cm["sleeve_opening"] == pytest.approx(10.0, abs=1.0)
+    # the wrong block for the picture is a clear error, not numbers
+    with pytest.raises(UserError, match="sleeve"):
+        measure_garment(tank, "tshirt", px_per_cm=6.0)
+    with pytest.raises(UserError, match="tank"):
+        measure_garment(long, "tank", px_per_cm=6.0)
+
+
+# -- drafts ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("preset", "colour", "texture", "rotation"),
+    [
+        ("boxy-tee", CHALK, "jersey", 0.0),
+        ("boxy-tee", INK, "twill", -4.0),
+        ("raglan-tee", SUNRISE, "rib", 2.0),
+        ("fitted-tee", INK, "knit", 0.0),
+        ("longsleeve", HEATHER, "fleece", 3.0),
+        ("tank", CHALK, "woven", -3.0),
+    ],
+)
+def test_drafts_measure_within_a_centimetre(
+    preset: str, colour: tuple[int, int, int], texture: str, rotation: float
+) -> None:
+    case = draft_case(preset, size=DRAFT, colour=colour, texture=texture, seed=7, rotation_deg=rotation)
+    assert_accurate(case)
+    assert_accurate(case, jpeg(case.image, 70))
+
+
+def test_a_draft_mask_leaves_out_the_shadow() -> None:
+    """The draft's silhouette is the sketch's, to within a pixel on average; the drop shadow is not in it."""
+    sketch, _ = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=10.0, line_px=1)
+    truth = draft_garment_mask(sketch, 640, 500)
+    perimeter = 2 * (truth.any(axis=0).sum() + truth.any(axis=1).sum())
+    for colour in (CHALK, INK, HEATHER):
+        draft = render_draft(sketch, colour=colour, texture="jersey", seed=3, width=640, height=500)
+        sil = segment_garment(jpeg(draft, 60))
+        assert sil.kind == "draft"
+        assert (sil.mask ^ truth).sum() / perimeter < 1.5, colour
+        assert (sil.mask & ~truth).sum() / perimeter < 1.0, colour  # no shadow halo
+
+
+# -- properties -----------------------------------------------------------------------------------------------
+
+_UPRIGHT = measure_garment(draw_tee_flat(PRESETS["raglan-tee"], px_per_cm=6.0)[0], "tshirt", px_per_cm=6.0)
+
+
+@settings(max_examples=12, deadline=None)
+@given(angle=st.floats(min_value=-5.0, max_value=5.0, allow_nan=False))
+def test_a_turned_flat_gives_the_same_measurements(angle: float) -> None:
+    img, _ = draw_tee_flat(PRESETS["raglan-tee"], px_per_cm=6.0, rotation_deg=angle)
+    got = measure_garment(img, "tshirt", px_per_cm=6.0)
+    for pom, value in _UPRIGHT.measurements_cm.items():
+        assert got.measurements_cm[pom] == pytest.approx(value, abs=0.5), pom
+    assert got.rotation_deg == pytest.approx(-angle, abs=0.2)
+
+
+@pytest.mark.parametrize("preset", ["boxy-tee", "tank"])
+def test_scale_from_one_known_length(preset: str) -> None:
+    m = PRESETS[preset]
+    img, _ = draw_tee_flat(m, px_per_cm=7.0, rotation_deg=2.0)
+    got = measure_garment(img, PRESET_GARMENTS[preset], body_length_cm=m.body_length)
+    assert got.px_per_cm == pytest.approx(7.0, rel=0.01)
+    assert got.measurements_cm["body_length"] == pytest.approx(m.body_length, abs=0.01)
+    assert got.measurements_cm["chest_width"] == pytest.approx(m.chest_width, abs=1.0)
+
+
+# -- bad input ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tee() -> Image.Image:
+    return draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=4.0)[0]
+
+
+def test_a_blank_picture_has_no_garment() -> None:
+    with pytest.raises(UserError, match="no garment found"):
+        measure_garment(Image.new("RGB", (400, 300), "white"), "tshirt", px_per_cm=5.0)
+    studio = np.full((300, 400, 3), (214, 211, 206), np.uint8)
+    noise = np.random.default_rng(0).normal(0, 2.0, studio.shape)
+    with pytest.raises(UserError, match="no garment found"):
+        measure_garment(np.clip(studio + noise, 0, 255).astype(np.uint8), "tshirt", px_per_cm=5.0)
+
+
+def test_two_garments_side_by_side(tee: Image.Image) -> None:
+    pair = Image.new("RGB", (2 * tee.width, tee.height), "white")
+    pair.paste(tee, (0, 0))
+    pair.paste(tee, (tee.width, 0))
+    with pytest.raises(UserError, match="more than one garment"):
+        measure_garment(pair, "tshirt", px_per_cm=4.0)
+
+
+def test_a_garment_cut_off_at_the_border(tee: Image.Image) -> None:
+    cut = tee.crop((0, 0, tee.width, tee.height - 40))  # the hem is cut off
+    with pytest.raises(UserError, match=r"touches the image border.*bottom"):
+        measure_garment(cut, "tshirt", px_per_cm=4.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"px_per_cm": 0.0}, "px_per_cm must be a positive number"),
+        ({"px_per_cm": -3.0}, "px_per_cm must be a positive number"),
+        ({"body_length_cm": 0.0}, "body_length_cm must be a positive number"),
+        ({}, "exactly one scale"),
+        ({"px_per_cm": 4.0, "body_length_cm": 72.0}, "exactly one scale"),
+        ({"body_length_cm": 15.0}, "not a plausible top"),
+        ({"body_length_cm": 250.0}, "not a plausible top"),
+        ({"px_per_cm": 4.0 * 72 / 15}, r"would be 1[45]\.\d cm long"),  # the tee would be 15 cm long
+        ({"px_per_cm": 4.0 * 72 / 250}, r"would be 2[45]\d\.\d cm long"),
+    ],
+)
+def test_bad_scales(tee: Image.Image, kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        measure_garment(tee, "tshirt", **kwargs)
+
+
+def test_an_unknown_garment_names_the_known_ones(tee: Image.Image) -> None:
+    with pytest.raises(UserError, match=r"unknown garment 'poncho'.*tshirt, longsleeve, tank"):
+        measure_garment(tee, "poncho", px_per_cm=4.0)
+
+
+# -- the drawn set --------------------------------------------------------------------------------------------
+
+
+def test_accuracy_table_over_a_small_drawn_set() -> None:
+    cases = [
+        flat_case("boxy-tee", size=(480, 400)),
+        flat_case("tank", size=(480, 400), style="filled", rotation_deg=3.0, jpeg=70),
+    ]
+    table = accuracy_table(cases)
+    assert set(table) == set(TSHIRT_POMS)
+    for pom, row in table.items():
+        assert set(row) == {"mae", "max"}
+        assert 0 <= row["mae"] <= row["max"] <= 1.0, pom
