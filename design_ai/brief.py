@@ -87,6 +87,7 @@ class LookSpec(BaseModel):
     size_ratio: dict[str, int] | None = None
     units: int | None = Field(default=None, ge=1, le=10_000_000)
     material: str
+    baseline_material: str | None = Field(default=None, description="What the carbon estimate compares against")
     drafts: int = Field(default=4, ge=1, le=64)
     seed: int = Field(default=0, ge=0, lt=2**32)
     generation: GenerationOverrides = Field(default_factory=GenerationOverrides)
@@ -101,9 +102,11 @@ class LookSpec(BaseModel):
             raise ValueError("a size is listed twice")
         return value
 
-    @field_validator("material")
+    @field_validator("material", "baseline_material")
     @classmethod
-    def _material(cls, value: str) -> str:
+    def _material(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         known = load_materials()
         if value not in known:
             raise ValueError(f"unknown material {value!r} (known: {', '.join(sorted(known))})")
@@ -121,6 +124,8 @@ class LookSpec(BaseModel):
                 raise ValueError(f"size_ratio names sizes not in sizes: {unknown}")
             if any(v < 0 for v in self.size_ratio.values()) or sum(self.size_ratio.values()) == 0:
                 raise ValueError("size_ratio needs non-negative counts that are not all zero")
+            if self.units is None:
+                raise ValueError("size_ratio needs units: how many garments the order has")
         return self
 
 

@@ -37,6 +37,16 @@ def _add_review_apps() -> None:
     app.add_typer(user_app, name="user")
     app.add_typer(review_app, name="review")
 
+    from design_ai.cli_patterns import marker_app, pattern_app
+
+    app.add_typer(pattern_app, name="pattern")
+    app.add_typer(marker_app, name="marker")
+
+    from design_ai.cli_production import release, techpack_app
+
+    app.command()(release)
+    app.add_typer(techpack_app, name="techpack")
+
 
 _add_review_apps()
 
@@ -48,6 +58,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 def _prefect_env() -> None:
     """Defaults for Prefect before it is imported: no analytics (no network here), quiet unless asked."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server Prefect starts with no PREFECT_API_URL needs 6-13 s here, more on a busy machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "true")
 
@@ -130,14 +142,64 @@ def sprint(
 
 @app.command()
 def demo(as_json: JsonOpt = False) -> None:
-    """Run the bundled example brief with the embedded defaults (flat engine, SQLite, local store)."""
+    """The whole path on the bundled example: sprint (flat engine) → approval by the demo → pattern → carbon →
+    tech pack → release. Prints where the files are."""
     if not EXAMPLE_BRIEF.exists():
         raise UserError(f"the bundled example is missing: {EXAMPLE_BRIEF} (run from a checkout)")
-    result = run_sprint(EXAMPLE_BRIEF, None, None, wait=False)
+    from design_ai.cli_production import release_as
+
+    result = run_sprint(EXAMPLE_BRIEF, "flat", None, wait=False)
+    look = result["looks"][0]
+    account = _demo_account()
+    _demo_approve(look["look_id"], look["drafts"][0]["draft_id"], account.name)
+    from flows.production import production_handoff
+
+    production_handoff(draft_id=_approved(look["look_id"]))
+    released, _created = release_as(look["look_id"], account)
+    out = {
+        "look_id": released["look_id"], "revision": released["revision"], "files": released["files"],
+        "sha256": released["sha256"], "contact_sheet": result.get("contact_sheet"),
+    }  # fmt: skip
     if as_json:
-        _print_json(result)
-    else:
-        _print_sprint(result)
+        _print_json(out)
+        return
+    _print_sprint(result)
+    sys.stdout.write(f"approved draft {look['drafts'][0]['draft_id']} of look {look['look_id']} as {account.name}\n")
+    sys.stdout.write(f"released revision {out['revision']}:\n")
+    for kind, path in out["files"].items():
+        sys.stdout.write(f"  {kind:<4} {path}\n")
+
+
+def _demo_account():  # type: ignore[no-untyped-def]
+    """The account the demo decides and releases as: an admin with a random password nobody is told."""
+    import secrets
+
+    from design_ai.db.session import session_scope
+    from design_ai.review.accounts import add_account, get_account
+
+    with session_scope(_settings().resolved_database_url) as session:
+        return get_account(session, "demo") or add_account(
+            session, name="demo", role="admin", password=secrets.token_urlsafe(24)
+        )
+
+
+def _demo_approve(look_id: int, draft_id: int, reviewer: str) -> None:
+    from design_ai.db.models import Look, LookStatus
+    from design_ai.db.session import session_scope
+    from design_ai.review.state import decide
+
+    settings = _settings()
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
+        waiting = session.get(Look, look_id).status == LookStatus.IN_REVIEW  # type: ignore[union-attr]
+    if waiting:  # a repeated demo finds its look approved already
+        decide(settings.resolved_database_url, look_id=look_id, verdict="approve", reviewer=reviewer,
+               draft_id=draft_id, comment="approved by `seamline demo`", source="demo")  # fmt: skip
+
+
+def _approved(look_id: int) -> int:
+    from design_ai.techpack.release import approved_draft
+
+    return approved_draft(_settings().resolved_database_url, look_id)
 
 
 @app.command()

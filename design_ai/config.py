@@ -73,6 +73,16 @@ class Settings(BaseSettings):
     sprint_cron: str = Field(default="0 9 * * 1", description="When the served design-sprint deployment runs.")
     sprint_brief: Path | None = Field(default=None, description="The brief the scheduled sprint drafts.")
 
+    # Patterns and markers.
+    fabric_width_cm: float = Field(default=150.0, gt=0, le=400, description="Marker width when no material says.")
+    seam_allowance_cm: float = Field(default=1.0, ge=0, le=5)
+    hem_allowance_cm: float = Field(default=2.5, ge=0, le=10)
+    back_neck_drop_cm: float = Field(default=2.0, ge=0, le=10)
+    sleeve_ease_cm: float = Field(default=1.0, ge=0, le=5)
+    rib_ratio: float = Field(default=0.8, gt=0.3, le=1.0, description="Neckband length over neckline length.")
+    baseline_material: str = Field(default="cotton-jersey-180", description="Carbon comparison when a look names none.")
+    marker_seconds: float = Field(default=3.0, gt=0, le=600, description="Time the nesting may take per marker.")
+
     # Bad input limits.
     max_image_pixels: int = Field(default=50_000_000, description="Refuse images above this (decompression bomb).")
 

@@ -330,10 +330,19 @@ def queue_for_review(look_id: int, *, settings: Settings, engine: str) -> int:
 
     Returns the round number. Idempotent: the open round is found, not duplicated.
     """
+    from design_ai.db.models import ReviewRound
     from design_ai.review.state import open_round
 
     with session_scope(settings.resolved_database_url) as session:
         look = _get_look(session, look_id)
+        if look.status in (LookStatus.APPROVED, LookStatus.REJECTED, LookStatus.EXPIRED):
+            # Decided (or expired) already: a repeated sprint must not reopen it.
+            last = session.exec(
+                select(ReviewRound.number)
+                .where(ReviewRound.look_id == look_id)
+                .order_by(col(ReviewRound.number).desc())
+            ).first()
+            return last or 1
         rnd = open_round(session, look_id, engine=engine)
         if look.status in (LookStatus.NEW, LookStatus.DRAFTING):
             look.status = LookStatus.IN_REVIEW.value

@@ -71,6 +71,11 @@ class Store:
             self.fs.pipe_file(path, data)  # an S3 PUT is atomic already
         return key
 
+    def freeze(self, key: str) -> None:
+        """Make a stored file read-only (a released revision's files); on S3 keys are never rewritten anyway."""
+        if self.is_local:
+            Path(self._path(key)).chmod(0o444)
+
     def get(self, key: str) -> bytes:
         path = self._path(key)
         try:

@@ -154,10 +154,13 @@ def review_looks(brief_id: int, look_ids: tuple[int, ...], rounds: list[int]) ->
                 raise
             logger.info("look %s round %s: %s by %s", look_id, number, record.verdict, record.reviewer)
             if record.verdict != "send_back":
-                outcomes[str(look_id)] = {
+                outcome = {
                     "verdict": record.verdict, "round": number, "draft_id": record.draft_id,
                     "reviewer": record.reviewer,
                 }  # fmt: skip
+                if record.verdict == "approve" and record.draft_id is not None:
+                    outcome["handoff"] = hand_off(record.draft_id)
+                outcomes[str(look_id)] = outcome
                 break
             number = redraft(look_id)
             publish_artifacts(brief_id)
@@ -169,3 +172,19 @@ def _expire_open(url: str, look_id: int) -> bool:
 
     number = open_round_number(url, look_id)
     return number is not None and review_state.expire_round(url, look_id, number)
+
+
+def hand_off(draft_id: int) -> dict[str, Any]:
+    """Start the production hand-off of an approved draft as a subflow.
+
+    Its failure (a draft the pattern step cannot read, say) is reported, not raised: the approval stands, the
+    other looks still get their decisions, and production can run the hand-off again.
+    """
+    from flows.production import production_handoff
+
+    state = production_handoff(draft_id=draft_id, return_state=True)
+    if state.is_completed():
+        result = state.result()
+        return {"state": "completed", "pdf": result["pdf"], "techpack_id": result["techpack_id"]}
+    get_run_logger().error("production hand-off of draft %s failed: %s", draft_id, state.message)
+    return {"state": state.type.value.lower(), "error": state.message}

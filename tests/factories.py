@@ -71,10 +71,23 @@ def write_brief(folder: Path, looks: list[dict[str, Any]] | None = None, **top: 
 PASSWORD = "correct horse battery"
 
 
-def seed_looks(folder: Path, settings: Settings, *, looks: int = 1, author: str | None = None) -> list[int]:
-    """Sprint a brief of `looks` looks (2 flat drafts each) and queue them; returns look ids."""
+def seed_looks(
+    folder: Path,
+    settings: Settings,
+    *,
+    looks: int = 1,
+    author: str | None = None,
+    sketch: Image.Image | None = None,
+    **look_fields: Any,
+) -> list[int]:
+    """Sprint a brief of `looks` looks (2 flat drafts each) and queue them; returns look ids.
+
+    `sketch` replaces the rough test outline (e.g. an exact flat from design_ai.flats); `look_fields` are merged
+    into every look."""
     store = Store(settings.resolved_store_url)
-    path = write_brief(folder, looks=[{"name": f"Look {i}"} for i in range(looks)], author=author)
+    path = write_brief(folder, looks=[{"name": f"Look {i}", **look_fields} for i in range(looks)], author=author)
+    if sketch is not None:
+        sketch.save(folder / "sketches" / "tee.png")
     loaded = load_brief(path)
     preflight(loaded, settings, "flat")
     reg = register_brief(loaded, settings=settings, store=store)

@@ -19,12 +19,15 @@ __all__ = [
     "Account",
     "Brief",
     "Draft",
+    "EstimateRow",
     "Look",
     "LookStatus",
+    "PatternSetRow",
     "ReviewDecision",
     "ReviewRound",
     "Role",
     "RoundStatus",
+    "TechPack",
     "Verdict",
     "utcnow",
 ]
@@ -184,3 +187,64 @@ class ReviewDecision(SQLModel, table=True):
     edits: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     source: str = Field(max_length=20, description="web, cli, api, prefect-ui or demo")
     decided_at: datetime = _ts()
+
+
+class PatternSetRow(SQLModel, table=True):
+    """The pattern made from an approved draft: graded measurements and pieces, marker, and its files in the
+    store. Keyed by (draft, hash of the settings that shaped it), so a retried hand-off finds it again."""
+
+    __tablename__ = "patternset"
+    __table_args__ = (UniqueConstraint("draft_id", "params_hash", name="uq_patternset_draft_params"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    look_id: int = Field(foreign_key="look.id", index=True)
+    garment: str = Field(max_length=20)
+    base_size: str = Field(max_length=12)
+    params_hash: str = Field(max_length=64)
+    params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    measurements: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False), description="size -> POM -> cm")
+    pieces: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False), description="size -> pieces")
+    marker: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    files: dict[str, str] = Field(sa_column=Column(JSON, nullable=False), description="kind -> store key")
+    created_at: datetime = _ts()
+
+
+class EstimateRow(SQLModel, table=True):
+    """Materials and carbon of a pattern in a material: consumption, CO2e by stage with low/high, comparison."""
+
+    __tablename__ = "estimate"
+    __table_args__ = (UniqueConstraint("pattern_id", "params_hash", name="uq_estimate_pattern_params"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pattern_id: int = Field(foreign_key="patternset.id", index=True)
+    look_id: int = Field(foreign_key="look.id", index=True)
+    material: str = Field(max_length=80)
+    baseline: str | None = Field(default=None, max_length=80)
+    params_hash: str = Field(max_length=64)
+    kg_co2e_per_garment: float
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts()
+
+
+class TechPack(SQLModel, table=True):
+    """A tech pack of a look: a draft (kept while production prepares it) or a released revision (A, B, ...).
+
+    A released row is immutable: database triggers refuse any UPDATE or DELETE of it, and its files are in
+    the content-addressed store under their SHA-256, recorded here."""
+
+    __table_args__ = (UniqueConstraint("look_id", "revision", name="uq_techpack_look_revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    look_id: int = Field(foreign_key="look.id", index=True)
+    draft_id: int = Field(foreign_key="draft.id")
+    pattern_id: int = Field(foreign_key="patternset.id")
+    estimate_id: int = Field(foreign_key="estimate.id")
+    revision: str | None = Field(default=None, max_length=4, description="A, B, ...; None while a draft")
+    status: str = Field(default="draft", max_length=12)
+    content_hash: str = Field(max_length=64, index=True, description="SHA-256 of the design's spec")
+    files: dict[str, str] = Field(sa_column=Column(JSON, nullable=False), description="kind -> store key")
+    sha256: dict[str, str] = Field(sa_column=Column(JSON, nullable=False), description="kind -> SHA-256")
+    released_by: str | None = Field(default=None, max_length=40)
+    released_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    created_at: datetime = _ts()

@@ -48,6 +48,8 @@ def test_app_decisions_resume_the_waiting_run(prefect_api, monkeypatch, tmp_path
         assert r.status_code == 201, r.text
         run.join(60)
     assert run.error is None, run.error
+    # the rough test sketch may not make a pattern: the hand-off reports either way, the approval stands
+    assert run.result["review"]["1"].pop("handoff")["state"] in ("completed", "failed")
     assert run.result["review"] == {
         "1": {"verdict": "approve", "round": 2, "draft_id": round2[1].id, "reviewer": "ana"},
         "2": {"verdict": "reject", "round": 1, "draft_id": None, "reviewer": "ana"},

@@ -55,12 +55,18 @@ def fast_review(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("SEAMLINE_REVIEW_POLL_S", "0.3")
 
 
-def test_send_back_then_approve_from_the_cli_path(prefect_api, fast_review, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_send_back_then_approve_from_the_cli_path(prefect_api, fast_review, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from design_ai.config import get_settings
+    from design_ai.flats import PRESETS, draw_tee_flat
     from flows.review import resume_waiting
 
+    monkeypatch.setenv("SEAMLINE_MARKER_SECONDS", "1")
+    settings = get_settings()
     url = settings.resolved_database_url
     add_user(settings, "ana", "reviewer")
-    run = Run(brief=str(write_brief(tmp_path / "b")), engine="flat")
+    brief = write_brief(tmp_path / "b", looks=[{"generation": {"width": 512, "height": 512}}])
+    draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="line")[0].save(tmp_path / "b" / "sketches" / "tee.png")
+    run = Run(brief=str(brief), engine="flat")
     run.start()
     rnd = wait_until(lambda: waiting_round(url, 1, 1))
     record = decide(url, look_id=1, verdict="send_back", reviewer="ana", comment="more contrast",
@@ -75,8 +81,12 @@ def test_send_back_then_approve_from_the_cli_path(prefect_api, fast_review, tmp_
     assert resume_waiting(record)
     run.join(60)
     assert run.error is None, run.error
+    handoff = run.result["review"]["1"].pop("handoff")
     assert run.result["review"] == {"1": {"verdict": "approve", "round": 2, "draft_id": round2[2].id,
                                           "reviewer": "ana"}}  # fmt: skip
+    # approval started the production hand-off: pattern, estimate and a draft tech pack
+    assert handoff["state"] == "completed", handoff
+    assert Path(handoff["pdf"]).is_file()
     with session_scope(url) as s:
         assert s.get(Look, 1).status == "approved"
 

@@ -1,0 +1,71 @@
+"""`seamline release` and `seamline techpack export`: what a production manager runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+techpack_app = typer.Typer(help="Tech packs: export a released revision's bundle.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def release_as(look: int, account: Any) -> tuple[dict[str, Any], bool]:
+    """Release the look's approved design as `account`; returns (the release JSON, whether it is new)."""
+    from design_ai.config import get_settings
+    from design_ai.store import Store
+    from design_ai.techpack.assemble import build_bundle
+    from design_ai.techpack.release import release_look, release_result
+
+    settings = get_settings()
+    store = Store(settings.resolved_store_url)
+
+    def build(draft: int, **kw: Any) -> Any:
+        return build_bundle(draft, settings=settings, store=store, **kw)
+
+    tp, created = release_look(look, account=account, settings=settings, store=store, build=build)
+    return release_result(tp, store), created
+
+
+def release(
+    look: Annotated[int, typer.Argument(help="The look whose approved draft is released.")],
+    user: Annotated[
+        str, typer.Option("--as", help="A production or admin account (password asked or SEAMLINE_PASSWORD).")
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Freeze the look's approved design as the next revision (A, B, ...): PDF, DXF, SVG and JSON with SHA-256."""
+    from design_ai.cli_review import _login
+
+    result, created = release_as(look, _login(user))
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    what = "released" if created else "unchanged since"
+    typer.echo(f"look {look}: {what} revision {result['revision']}")
+    for kind, path in result["files"].items():
+        typer.echo(f"  {kind:<4} {result['sha256'][kind][:16]}…  {path}")
+
+
+@techpack_app.command("export")
+def techpack_export(
+    look: Annotated[int, typer.Argument(help="Look id.")],
+    rev: Annotated[str, typer.Option("--rev", help="The released revision, e.g. A.")],
+    out: Annotated[Path, typer.Option(help="Folder to write the bundle into.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy a released revision's bundle (PDF, DXF, SVG, JSON) out of the store, each checked by its SHA-256."""
+    from design_ai.config import get_settings
+    from design_ai.store import Store
+    from design_ai.techpack.release import export_revision
+
+    settings = get_settings()
+    files = export_revision(look, rev.upper(), out, settings=settings, store=Store(settings.resolved_store_url))
+    if as_json:
+        typer.echo(json.dumps({k: str(v) for k, v in files.items()}, indent=2))
+        return
+    for kind, path in files.items():
+        typer.echo(f"{kind:<4} {path}")

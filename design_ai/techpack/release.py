@@ -1,0 +1,227 @@
+"""Tech-pack revisions: a draft while production prepares it, then released revisions A, B, ... for good.
+
+A release is an immutable bundle (PDF, DXF, SVG, techpack.json) in the content-addressed store, with the
+SHA-256 of each file in the `techpack` row; database triggers refuse any change to a released row, and the
+store's files are frozen read-only. Releasing a design that has not changed since the last revision (same
+content hash of its spec) returns that revision instead of making a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from design_ai.config import Settings
+from design_ai.db.models import (
+    Account,
+    Draft,
+    Look,
+    ReviewDecision,
+    ReviewRound,
+    Role,
+    TechPack,
+    Verdict,
+    utcnow,
+)
+from design_ai.db.session import session_scope
+from design_ai.errors import UserError
+from design_ai.review.accounts import require_role
+from design_ai.review.state import NotFound
+from design_ai.store import Store
+
+__all__ = ["RELEASERS", "approved_draft", "export_revision", "next_revision", "release_look", "release_result"]
+
+RELEASERS = frozenset({Role.PRODUCTION.value, Role.ADMIN.value})
+BUNDLE = ("pdf", "dxf", "svg", "json")
+
+
+def next_revision(existing: list[str]) -> str:
+    """A, B, ..., Z, AA, AB, ... after the highest of `existing`."""
+
+    def to_int(rev: str) -> int:
+        n = 0
+        for ch in rev:
+            n = n * 26 + (ord(ch) - 64)
+        return n
+
+    n = max((to_int(r) for r in existing), default=0) + 1
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def approved_draft(url: str, look_id: int) -> int:
+    """The draft a reviewer approved for the look, or a UserError saying why there is none."""
+    with session_scope(url, readonly=True) as session:
+        look = session.get(Look, look_id)
+        if look is None:
+            raise NotFound(f"no look with id {look_id}", where="LOOK")
+        decision = session.exec(
+            select(ReviewDecision)
+            .join(ReviewRound, ReviewRound.id == ReviewDecision.round_id)  # type: ignore[arg-type]
+            .where(ReviewDecision.look_id == look_id, ReviewDecision.verdict == Verdict.APPROVE)
+            .order_by(col(ReviewRound.number).desc())
+        ).first()
+        if decision is None or decision.draft_id is None:
+            raise UserError(f"look {look_id} has no approved draft (status: {look.status})", where="LOOK")
+        return decision.draft_id
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The files of one tech pack, in memory, with the spec that defines the design."""
+
+    spec: dict[str, Any]  # techpack.json without revision, status and file hashes: what "unchanged" compares
+    pdf: bytes
+    dxf: bytes
+    svg: bytes
+
+
+def content_hash(spec: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def _store_bundle(store: Store, bundle: Bundle, manifest: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    blobs = {"pdf": bundle.pdf, "dxf": bundle.dxf, "svg": bundle.svg}
+    sha = {kind: hashlib.sha256(data).hexdigest() for kind, data in blobs.items()}
+    doc = {**manifest, "files_sha256": sha}
+    blobs["json"] = json.dumps(doc, indent=2, sort_keys=True, default=str).encode()
+    sha["json"] = hashlib.sha256(blobs["json"]).hexdigest()
+    keys = {kind: store.put(data, kind) for kind, data in blobs.items()}
+    return keys, sha
+
+
+def release_result(tp: TechPack, store: Store) -> dict[str, Any]:
+    """The `seamline release --json` contract: look, revision, files on disk and their SHA-256."""
+    return {
+        "look_id": tp.look_id,
+        "revision": tp.revision,
+        "status": tp.status,
+        "files": {kind: store.locate(tp.files[kind]) for kind in BUNDLE},
+        "sha256": dict(tp.sha256),
+        "released_by": tp.released_by,
+        "released_at": tp.released_at.isoformat() if tp.released_at else None,
+    }
+
+
+def release_look(
+    look_id: int,
+    *,
+    account: Account,
+    settings: Settings,
+    store: Store,
+    build: Any,
+) -> tuple[TechPack, bool]:
+    """Release the look's current design as the next revision; returns (row, created).
+
+    `build(draft_id, revision, status, released_by, released_at) -> Bundle` renders the bundle (the assembler
+    passes it in, so this module holds only the revision rules). Refused without writing: a role other than
+    production or admin, a look with no approved draft.
+    """
+    require_role(account, RELEASERS, "release tech packs")
+    url = settings.resolved_database_url
+    draft_id = approved_draft(url, look_id)
+    candidate: Bundle = build(draft_id, revision=None, status="released", released_by=account.name, released_at=None)
+    chash = content_hash(candidate.spec)
+    for _attempt in range(3):
+        with session_scope(url, readonly=True) as session:
+            released = session.exec(
+                select(TechPack).where(TechPack.look_id == look_id, TechPack.status == "released")
+            ).all()
+        same = [tp for tp in released if tp.content_hash == chash]
+        if same:
+            return same[0], False
+        revision = next_revision([tp.revision for tp in released if tp.revision])
+        when = utcnow()
+        bundle: Bundle = build(draft_id, revision=revision, status="released", released_by=account.name,
+                               released_at=when)  # fmt: skip
+        manifest = {**bundle.spec, "revision": revision, "status": "released", "released_by": account.name,
+                    "released_at": when.isoformat()}  # fmt: skip
+        keys, sha = _store_bundle(store, bundle, manifest)
+        try:
+            with session_scope(url) as session:
+                draft = session.get(Draft, draft_id)
+                tp = TechPack(
+                    look_id=look_id, draft_id=draft_id, pattern_id=bundle.spec["pattern_id"],
+                    estimate_id=bundle.spec["estimate_id"], revision=revision, status="released",
+                    content_hash=chash, files=keys, sha256=sha, released_by=account.name, released_at=when,
+                )  # fmt: skip
+                assert draft is not None
+                session.add(tp)
+                session.flush()
+            for key in keys.values():
+                store.freeze(key)
+            return tp, True
+        except IntegrityError:
+            continue  # another release took this letter first: look again
+    raise RuntimeError(f"could not release look {look_id}: concurrent releases kept taking the next revision")
+
+
+def export_revision(look_id: int, revision: str, out_dir: Path, *, settings: Settings, store: Store) -> dict[str, Path]:
+    """Copy a released revision's bundle out of the store, checking every file against its recorded SHA-256."""
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
+        if session.get(Look, look_id) is None:
+            raise NotFound(f"no look with id {look_id}", where="LOOK")
+        tp = session.exec(
+            select(TechPack).where(
+                TechPack.look_id == look_id, TechPack.revision == revision, TechPack.status == "released"
+            )
+        ).first()
+        if tp is None:
+            revs = session.exec(
+                select(TechPack.revision).where(TechPack.look_id == look_id, TechPack.status == "released")
+            ).all()
+            known = ", ".join(sorted(r for r in revs if r)) or "none"
+            raise UserError(f"look {look_id} has no released revision {revision!r} (released: {known})", where="--rev")
+    blobs = {}
+    for kind in BUNDLE:
+        data = store.get(tp.files[kind])
+        if hashlib.sha256(data).hexdigest() != tp.sha256[kind]:
+            raise RuntimeError(f"{kind} of look {look_id} rev {revision} does not match its SHA-256: store damaged")
+        blobs[kind] = data
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"not a folder: {out_dir}", where="--out")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"look{look_id}-rev{revision}"
+    names = {"pdf": f"{stem}-techpack.pdf", "dxf": f"{stem}-pattern.dxf", "svg": f"{stem}-pattern.svg",
+             "json": f"{stem}-techpack.json"}  # fmt: skip
+    written = {}
+    for kind, data in blobs.items():
+        tmp = out_dir / f".{names[kind]}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(out_dir / names[kind])
+        written[kind] = out_dir / names[kind]
+    return written
+
+
+def prepare_draft(draft_id: int, *, settings: Settings, store: Store, build: Any) -> TechPack:
+    """The draft tech pack production works from before release (marked DRAFT); one per distinct design."""
+    bundle: Bundle = build(draft_id, revision=None, status="draft", released_by=None, released_at=None)
+    chash = content_hash(bundle.spec)
+    url = settings.resolved_database_url
+    with session_scope(url, readonly=True) as session:
+        found = session.exec(
+            select(TechPack).where(
+                TechPack.look_id == bundle.spec["look_id"], TechPack.status == "draft", TechPack.content_hash == chash
+            )
+        ).first()
+        if found is not None:
+            return found
+    keys, sha = _store_bundle(store, bundle, {**bundle.spec, "revision": None, "status": "draft"})
+    with session_scope(url) as session:
+        tp = TechPack(
+            look_id=bundle.spec["look_id"], draft_id=draft_id, pattern_id=bundle.spec["pattern_id"],
+            estimate_id=bundle.spec["estimate_id"], revision=None, status="draft", content_hash=chash,
+            files=keys, sha256=sha,
+        )  # fmt: skip
+        session.add(tp)
+        session.flush()
+        return tp
