@@ -10,9 +10,10 @@ from design_ai.brief import load_brief
 from design_ai.errors import UserError
 
 
-def test_example_brief_loads() -> None:
-    from conftest import EXAMPLE_BRIEF
+EXAMPLE_BRIEF = Path(__file__).resolve().parent.parent / "examples" / "briefs" / "tee-capsule.yaml"
 
+
+def test_example_brief_loads() -> None:
     loaded = load_brief(EXAMPLE_BRIEF)
     assert loaded.spec.collection == "SS27 Everyday Tees"
     assert [look.garment for look in loaded.spec.looks] == ["tshirt", "tshirt"]
