@@ -9,7 +9,6 @@ from PIL import Image
 from design_ai.brief import load_brief
 from design_ai.errors import UserError
 
-
 EXAMPLE_BRIEF = Path(__file__).resolve().parent.parent / "examples" / "briefs" / "tee-capsule.yaml"
 
 

@@ -12,6 +12,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from PIL import Image
 from sqlmodel import select
 
 from design_ai.config import Settings
@@ -20,21 +21,26 @@ from design_ai.db.session import session_scope
 from design_ai.errors import UserError
 from design_ai.images import decode_image
 from design_ai.patterns.extract import extract_pattern, pattern_json, piece_options, write_bundle
+from design_ai.patterns.measure import measure_garment
 from design_ai.store import Store
 from design_ai.sustain.library import get_material
 
 __all__ = ["pattern_for_draft"]
 
 
-def _draft_scale(look: Look, draft: Draft, sketch_size: tuple[int, int]) -> tuple[float | None, float | None]:
-    """(px_per_cm, body_length_cm) for the draft image: a sketch scale shrinks with the letterbox resize."""
+def _draft_body_length(look: Look, sketch: Image.Image) -> float:
+    """The body length (cm) that scales the draft image.
+
+    A brief gives it, or gives the sketch's scale (px/cm): then the sketch itself is measured at that scale.
+    Engines resize the sketch their own way (the flat engine leaves a margin, diffusion stretches the control
+    map to the draft's size), so a known length carries over to the draft where a pixel scale would not.
+    """
     spec = look.spec
     if spec.get("body_length_cm"):
-        return None, float(spec["body_length_cm"])
+        return float(spec["body_length_cm"])
     if spec.get("px_per_cm"):
-        sw, sh = sketch_size
-        factor = min(draft.width / sw, draft.height / sh)
-        return float(spec["px_per_cm"]) * factor, None
+        measured = measure_garment(sketch, look.garment, px_per_cm=float(spec["px_per_cm"]))
+        return measured.measurements_cm["body_length"]
     raise UserError(f"look {look.id} gives neither body_length_cm nor px_per_cm: the pattern has no scale")
 
 
@@ -68,11 +74,11 @@ def pattern_for_draft(draft_id: int, *, settings: Settings, store: Store) -> int
             return found.id  # type: ignore[return-value]
         image = decode_image(store.get(draft.image_key), where=f"draft {draft_id} image")
         sketch = decode_image(store.get(look.sketch_key), where=f"look {look.id} sketch")
-        px_per_cm, body_length = _draft_scale(look, draft, sketch.size)
+        body_length = _draft_body_length(look, sketch)
         look_id = look.id
 
     bundle = extract_pattern(
-        image, params["garment"], settings=settings, px_per_cm=px_per_cm, body_length_cm=body_length,
+        image, params["garment"], settings=settings, body_length_cm=body_length,
         base_size=params["base_size"], sizes=params["sizes"], size_ratio=params["size_ratio"],
         fabric_width_cm=width, marker_seconds=settings.marker_seconds,
     )  # fmt: skip

@@ -42,3 +42,21 @@ def test_pattern_for_a_flat_draft_is_made_once(tmp_path: Path, db_url: str, sett
         assert store.verify(row.files[kind]), kind
     doc = ezdxf.readfile(store.locate(row.files["dxf"]))
     assert {b.name for b in doc.blocks if not b.name.startswith("*")} >= {"FRONT_M", "BACK_S", "SLEEVE_L"}
+
+
+def test_a_sketch_scale_carries_over_to_the_draft(tmp_path: Path, db_url: str, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A brief with px_per_cm (the sketch's scale) and no body length: the flat engine shrinks the sketch into
+    the draft, and the pattern still comes out at the drawn size."""
+    monkeypatch.setenv("SEAMLINE_MARKER_SECONDS", "1")
+    from design_ai.config import get_settings
+
+    settings = get_settings()
+    flat, _ = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="line")
+    [look] = seed_looks(tmp_path / "b", settings, sketch=flat, body_length_cm=None, px_per_cm=6.0,
+                        generation={"width": 512, "height": 512})  # fmt: skip
+    with session_scope(db_url) as s:
+        draft = s.exec(select(Draft).where(Draft.look_id == look)).first()
+    pid = pattern_for_draft(draft.id, settings=settings, store=Store(settings.resolved_store_url))
+    with session_scope(db_url) as s:
+        m = s.get(PatternSetRow, pid).measurements["M"]
+    assert abs(m["body_length"] - 72.0) <= 1.0 and abs(m["chest_width"] - 56.0) <= 1.5
