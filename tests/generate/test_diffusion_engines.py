@@ -251,7 +251,7 @@ def test_the_controlnet_engine_loads_the_tiny_folder_like_real_weights(tiny_root
     assert encode_png(real_path.image) == encode_png(tiny.image)
 
 
-# diffusers 0.42 passes hf_hub_download an argument that huggingface_hub 2.x ignores with a warning.
+# diffusers 0.42 passes the hub download helper an argument that huggingface_hub 2.x ignores with a warning.
 @pytest.mark.filterwarnings("ignore:The `local_dir_use_symlinks` argument:UserWarning")
 def test_repo_ids_resolve_from_the_local_hugging_face_cache(
     tiny_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
