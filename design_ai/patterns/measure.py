@@ -40,7 +40,7 @@ The steps, in order:
    between the sleeve-hem corners; neck width HPS to HPS; front neck drop from the HPS line down to the front
    neck. Paired values (sleeves) are the mean of both sides. A tank has no sleeve POMs.
 
-Known limits: a picture turned more than 10° is refused (straighten it first). A sleeve lying within about
+Known limits: a picture turned more than about 9° is refused (straighten it first). A sleeve lying within about
 its outline's stroke (flats) or 1.5 cm (drafts whose garment is the backdrop's colour, e.g. white on light
 grey) of the body hides the armpit: the underarm point is then less certain (the POMs barely change), or the
 sleeve corners are not found and the picture is refused.
@@ -75,6 +75,7 @@ _SLEEVE_POMS = ("sleeve_length", "sleeve_opening")
 _CORNER_DEG = 40.0  # a turn at least this sharp within a nominal cm is a corner (HPS, hem, sleeve hem, armpit)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
 _MAX_TILT_DEG = 10.0  # the symmetry search range
+_SIDES_AGREE_CM = 3.0  # how far a landmark may lie from its mirror twin on the other side
 
 
 def poms_for(garment: str) -> tuple[str, ...]:
@@ -163,7 +164,7 @@ def _symmetry_tilt(mask: np.ndarray, centre: np.ndarray) -> float:
     covers, on a reduced copy (a coarse search, then a finer one around the best).
     """
     h, w = mask.shape
-    scale = min(1.0, 320.0 / max(h, w))
+    scale = min(1.0, 200.0 / max(h, w))
     small = cv2.resize(mask.astype(np.float32), (max(1, round(w * scale)), max(1, round(h * scale))), None, 0, 0,
                        cv2.INTER_AREA)  # fmt: skip
     sh, sw = small.shape
@@ -178,14 +179,15 @@ def _symmetry_tilt(mask: np.ndarray, centre: np.ndarray) -> float:
         mirrored = cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_LINEAR)
         return float(np.minimum(small, mirrored).sum()) / total
 
-    coarse = np.arange(-_MAX_TILT_DEG, _MAX_TILT_DEG + 1e-9, 1.0)
+    coarse = np.arange(-_MAX_TILT_DEG, _MAX_TILT_DEG + 1e-9, 2.0)
     best = float(coarse[int(np.argmax([score(d) for d in coarse]))])
     if abs(best) >= _MAX_TILT_DEG:
         raise UserError(
-            f"the garment is turned {_MAX_TILT_DEG:g}° or more from upright (or is not symmetric): "
+            f"the garment is turned about {_MAX_TILT_DEG - 1:g}° or more from upright (or is not symmetric): "
             "straighten the picture so its centre front is vertical"
         )
-    fine = np.arange(best - 1.0, best + 1.0 + 1e-9, 0.1)
+    step = 0.25
+    fine = np.arange(best - 2.0, best + 2.0 + 1e-9, step)
     scores = np.array([score(d) for d in fine])
     i = int(np.argmax(scores))
     tilt = float(fine[i])
@@ -193,7 +195,7 @@ def _symmetry_tilt(mask: np.ndarray, centre: np.ndarray) -> float:
         s0, s1, s2 = scores[i - 1], scores[i], scores[i + 1]
         denom = s0 - 2 * s1 + s2
         if denom < 0:
-            tilt += 0.1 * 0.5 * (s0 - s2) / denom
+            tilt += step * 0.5 * (s0 - s2) / denom
     return tilt
 
 
@@ -328,10 +330,14 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
 
     hem_line = line(i_hem, n)
     between = [c for c in corners if i_hps < c[0] < i_hem]
+    # An underarm lies in the upper part of the body (armhole depth is about a third of the body length):
+    # a notch lower down the side seam is not one.
+    low = path[i_hps, 1] + 0.6 * (path[i_hem, 1] - path[i_hps, 1])
+    armpits = {c[0] for c in between if path[c[0], 1] <= low}
     neck = path[max(0, i_hps - margin - 2 * span) : max(3, i_hps - margin)]
 
     if sleeved:
-        i_st, i_sb, i_ua = _sleeve_corners(between, garment, i_hps, unit)
+        i_st, i_sb, i_ua = _sleeve_corners(between, garment, i_hps, unit, armpits)
         run = seg(i_hps, i_st)
         b = _two_line_split(run, max(3, margin))
         shoulder_line = _fit_line(run[: max(2, b - 1)]).moved_in(edge)
@@ -350,9 +356,9 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             sleeve_bottom=_intersect(hem_s_line, under_line),
         )
 
-    if any(c[1] < -60 for c in between):
-        raise UserError(f"this outline has armpit corners, as sleeves do: a {garment} has none (try 'tshirt')")
-    i_sp, i_ua = _tank_corners(between, garment, i_hps, unit)
+    if _looks_sleeved(between, i_hps, unit, armpits):
+        raise UserError(f"this outline has sleeve hems and armpits: a {garment} has none (try 'tshirt')")
+    i_sp, i_ua = _tank_corners(between, garment, i_hps, unit, armpits)
     shoulder_line = line(i_hps, i_sp)
     arm_start = _fit_line(path[i_sp + margin : i_sp + margin + span]).moved_in(edge)
     arm_end = _fit_line(path[max(0, i_ua - margin - span) : i_ua - margin]).moved_in(edge)
@@ -369,16 +375,19 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     )
 
 
-def _sleeve_corners(corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float) -> tuple[int, int, int]:
+def _sleeve_corners(
+    corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float, armpits: set[int]
+) -> tuple[int, int, int]:
     """The top and bottom sleeve-hem corners and the underarm among a half's corners below the HPS.
 
     They come in that order along the outline (convex, convex, concave), the top corner at least a shoulder
-    (a nominal 5 cm) past the HPS and the bottom one at least a narrow cuff (3 cm) past it: of all such
-    triples, the one with the sharpest turns in total, so a small kink elsewhere (where a seam meets the
-    edge, a ragged stretch of a faint edge) is not taken for one of them.
+    (a nominal 5 cm) past the HPS, the bottom one at least a narrow cuff (3 cm) past it, and the underarm the
+    first concave corner after that (the underarm seam between them is straight) and among `armpits` (high
+    enough on the body): of all such triples, the one with the sharpest turns in total, so a small kink
+    elsewhere (where a seam meets the edge, a ragged stretch of a faint edge) is not taken for one of them.
     """
     convex = [c for c in corners if c[1] >= _CORNER_DEG]
-    concave = [c for c in corners if c[1] <= -_CORNER_DEG]
+    concave = [c for c in corners if c[1] <= -_CORNER_DEG and c[0] in armpits]
     if not concave:
         raise UserError(
             f"could not find the underarms of a {garment}: no armpit corner in the outline "
@@ -391,23 +400,36 @@ def _sleeve_corners(corners: list[tuple[int, float]], garment: str, i_hps: int, 
         for b, tb in convex:
             if b - a < 3 * unit:
                 continue
-            for c, tc in concave:
-                if c > b and (best is None or ta + tb - tc > best[0]):
-                    best = (ta + tb - tc, (a, b, c))
+            after = [c for c in concave if c[0] > b]
+            if after and (best is None or ta + tb - after[0][1] > best[0]):
+                best = (ta + tb - after[0][1], (a, b, after[0][0]))
     if best is None:
         raise UserError(f"could not find the sleeve hems of a {garment} (two corners between shoulder and armpit)")
     return best[1]
 
 
-def _tank_corners(corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float) -> tuple[int, int]:
+def _looks_sleeved(corners: list[tuple[int, float]], i_hps: int, unit: float, armpits: set[int]) -> bool:
+    """Whether a half has a sleeve's corners: two square sleeve-hem corners, then a sharp armpit."""
+    try:
+        a, b, c = _sleeve_corners(corners, "", i_hps, unit, armpits)
+    except UserError:
+        return False
+    turn = dict(corners)
+    return turn[a] >= 50 and turn[b] >= 50 and turn[c] <= -50
+
+
+def _tank_corners(
+    corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float, armpits: set[int]
+) -> tuple[int, int]:
     """A sleeveless half's shoulder point and underarm: the sharpest pair of convex corners in that order,
-    the shoulder point at least a nominal 3 cm past the HPS and the underarm at least 5 cm past it."""
+    the shoulder point at least a nominal 3 cm past the HPS, the underarm at least 5 cm past it and among
+    `armpits` (high enough on the body)."""
     best: tuple[float, tuple[int, int]] | None = None
     for a, ta in corners:
         if ta <= 0 or a - i_hps < 3 * unit:
             continue
         for b, tb in corners:
-            if tb > 0 and b - a >= 5 * unit and (best is None or ta + tb > best[0]):
+            if tb > 0 and b - a >= 5 * unit and b in armpits and (best is None or ta + tb > best[0]):
                 best = (ta + tb, (a, b))
     if best is None:
         raise UserError(f"could not find the shoulder points and underarms of a {garment} in the outline")
@@ -452,6 +474,27 @@ def _chest(
     x_r = run_r if run_r <= seam_r + 0.25 * unit else seam_r
     x_l = run_l if run_l >= seam_l - 0.25 * unit else seam_l
     return x_l, x_r
+
+
+def _check_sides(right: _Half, left: _Half, ppc: float, garment: str) -> None:
+    """Refuse a reading whose two halves disagree (each half is read on its own, the left one mirrored).
+
+    A flat top is symmetric, so a landmark more than `_SIDES_AGREE_CM` away from its mirror twin means part
+    of the outline was lost (a light garment's edge taken for background) or the garment is not laid flat
+    and straight: numbers from it would be wrong, so none are given. The underarm may be twice as far off:
+    where a sleeve lies close to the body its place is less certain (and the POMs hardly depend on it).
+    """
+    for name in ("hps", "shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom"):
+        a, b = getattr(right, name), getattr(left, name)
+        if a is None or b is None:
+            continue
+        apart = float(np.linalg.norm(a - b)) / ppc
+        if apart > _SIDES_AGREE_CM * (2 if name == "underarm" else 1):
+            raise UserError(
+                f"the two sides of this {garment} disagree by {apart:.1f} cm at the {name.replace('_', ' ')}: "
+                "its outline is not clean enough to measure (is an edge lost against the background, or is the "
+                "garment not laid out flat and symmetric?)"
+            )
 
 
 def _outline(mask: np.ndarray) -> np.ndarray:
@@ -539,10 +582,16 @@ def measure_garment(
     h, w = sil.mask.shape
 
     # 3. Outline and deskew: turn the contour (not the picture) upright about the centroid.
-    contour = _outline(sil.mask)
-    moments = cv2.moments(sil.mask.astype(np.uint8), binaryImage=True)
-    centre = np.array([moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]])
-    tilt = _symmetry_tilt(sil.mask, centre)
+    m8 = sil.mask.astype(np.uint8)
+    x, y, bw, bh = cv2.boundingRect(m8)
+    x0, y0 = max(0, x - 8), max(0, y - 8)
+    crop = m8[y0 : y + bh + 8, x0 : x + bw + 8]  # the garment with a margin: a fraction of the picture
+    offset = np.array([x0, y0], float)
+    moments = cv2.moments(crop, binaryImage=True)
+    local = np.array([moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]])
+    tilt = _symmetry_tilt(crop, local)
+    contour = _outline(crop) + offset
+    centre = local + offset
     turn = _rotation(tilt)  # upright -> picture, for column vectors
     upright = (contour - centre) @ turn + centre
     right, left, neck_y = _halves(upright, float(centre[0]))
@@ -570,6 +619,8 @@ def measure_garment(
             f"at {ppc:g} px/cm this {garment} would be {body_cm:.1f} cm long (HPS to hem), not a plausible "
             f"top ({MIN_BODY_LENGTH_CM:g}-{MAX_BODY_LENGTH_CM:g} cm): check px_per_cm"
         )
+
+    _check_sides(r, lm, ppc, garment)
 
     # 6. Points of measure (px, upright frame)
     ua_y = (r.underarm[1] + lm.underarm[1]) / 2

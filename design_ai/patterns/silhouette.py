@@ -76,6 +76,7 @@ _SECOND_GARMENT = 0.25  # a second region at least this fraction of the largest 
 _DRAFT_TRIM_PX = 2.9  # how far a draft's edge ink reaches past the garment's edge, on average (measured)
 _DRAFT_EDGE_PX = 0.0  # where a draft mask's boundary pixel centres lie from the garment's edge (measured on
 # the flat engine's drafts against the drawings they were made from: within ±0.3 px over colorways)
+_DRAFT_WORK_PX = 1_000_000  # drafts larger than this are segmented on a reduced copy (see `_segment_draft`)
 _DRAFT_GRAD = 4.0  # least lightness step per pixel (8-bit Lab L) that is edge ink in a draft
 _DRAFT_VALLEY = 5.0  # least depth of a thin dark valley (8-bit Lab L) that is edge ink in a draft
 
@@ -143,8 +144,11 @@ def background_colour(rgb: np.ndarray) -> np.ndarray:
 
 def ink_mask(rgb: np.ndarray, background: np.ndarray, threshold: float = 40.0) -> np.ndarray:
     """Pixels whose RGB distance from the background colour exceeds `threshold` (0..441), as uint8 0/1."""
-    diff = rgb.astype(np.float32) - background.reshape(1, 1, 3).astype(np.float32)
-    return (np.einsum("ijk,ijk->ij", diff, diff) > threshold * threshold).astype(np.uint8)
+    # Each channel's squared difference depends only on its 8-bit value: a lookup table, then a channel sum.
+    levels = np.arange(256, dtype=np.float32)[:, None]
+    table = ((levels - background.reshape(1, 3).astype(np.float32)) ** 2).reshape(1, 256, 3)
+    dist2 = cv2.transform(cv2.LUT(np.ascontiguousarray(rgb), table), np.ones((1, 3), np.float32))
+    return (dist2.reshape(rgb.shape[:2]) > threshold * threshold).astype(np.uint8)
 
 
 def enclosed_region(ink: np.ndarray, close_px: int, *, reopen_px: int | None = None) -> np.ndarray:
@@ -193,9 +197,20 @@ def largest_component(mask: np.ndarray) -> np.ndarray:
     return (labels == best).astype(np.uint8)
 
 
-def _the_garment(region: np.ndarray, min_fraction: float, what: str) -> np.ndarray:
-    """The one garment-sized 8-connected region of `region` (uint8), or a UserError saying what is wrong."""
-    h, w = region.shape
+Box = tuple[slice, slice]
+
+
+def _box_around(ink: np.ndarray, pad: int) -> Box:
+    """The rows and columns of `ink`'s bounding box grown by `pad` (clipped to the image)."""
+    x, y, bw, bh = cv2.boundingRect(ink)
+    h, w = ink.shape
+    return slice(max(0, y - pad), min(h, y + bh + pad)), slice(max(0, x - pad), min(w, x + bw + pad))
+
+
+def _the_garment(region: np.ndarray, min_fraction: float, what: str, shape: tuple[int, int], box: Box) -> np.ndarray:
+    """The one garment-sized 8-connected region of `region` (uint8, the `box` of an image of `shape`), or a
+    UserError saying what is wrong."""
+    h, w = shape
     n, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     if n <= 1:
@@ -216,11 +231,14 @@ def _the_garment(region: np.ndarray, min_fraction: float, what: str) -> np.ndarr
                 f"{100 * second / (h * w):.1f} % of the image; give one garment per image"
             )
     mask = labels == best + 1
-    sides = [
-        name
-        for name, edge in (("top", mask[0]), ("bottom", mask[-1]), ("left", mask[:, 0]), ("right", mask[:, -1]))
-        if edge.any()
-    ]
+    rows, cols = box
+    edges = (
+        ("top", rows.start == 0, mask[0]),
+        ("bottom", rows.stop == h, mask[-1]),
+        ("left", cols.start == 0, mask[:, 0]),
+        ("right", cols.stop == w, mask[:, -1]),
+    )
+    sides = [name for name, on_border, edge in edges if on_border and edge.any()]
     if sides:
         raise UserError(
             f"the garment touches the image border ({', '.join(sides)}): it may be cut off; "
@@ -229,7 +247,7 @@ def _the_garment(region: np.ndarray, min_fraction: float, what: str) -> np.ndarr
     return mask
 
 
-def _frame_coords(h: int, w: int, band: int, limit: int = 6000) -> tuple[np.ndarray, np.ndarray]:
+def _frame_coords(h: int, w: int, band: int, limit: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     """(ys, xs) of at most about `limit` pixels spread over a `band`-wide frame along the border."""
     ys, xs = np.mgrid[0:h, 0:band]
     cols = [(ys.ravel(), xs.ravel()), (ys.ravel(), w - 1 - xs.ravel())]
@@ -277,7 +295,8 @@ def _border_noise(channel: np.ndarray, band: int) -> float:
 def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ink for a draft (see the module docs): pixels that are garment colour or garment edge, uint8 0/1.
 
-    Also returns the colour cue alone (bool): pixels whose colour no shadow of the background explains.
+    Also returns the distinct-colour cue alone (bool): pixels whose hue differs from the background's or
+    that are darker than any shadow, which no shading of a garment turns into background colour.
 
     The colour cues are computed on a half-size copy (colour varies slowly, and it is a quarter of the
     work), the edge cues at full size, where they locate the edge.
@@ -291,10 +310,13 @@ def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     light, da, db = cv2.split(cv2.subtract(small.astype(np.float32), bg))
     # Thresholds in 8-bit Lab units, raised where the background itself is noisy.
     n_l, n_c = float(noise[0]), float(max(noise[1], noise[2]))
-    colour = (cv2.magnitude(da, db) > max(8.0, 5.0 * n_c)) | (light > max(5.0, 4.0 * n_l))
-    colour |= light < -max(55.0, 8.0 * n_l)
-    colour = cv2.resize(colour.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    ink = colour.copy()
+    # A hue of its own, or darker than any shadow: garment colour no shading of the garment takes away.
+    distinct = (cv2.magnitude(da, db) > max(8.0, 5.0 * n_c)) | (light < -max(55.0, 8.0 * n_l))
+    # Lighter than the backdrop: garment colour too, but a light garment's shaded rim falls to the backdrop's.
+    colour = (distinct.astype(np.uint8) * 2) | (light > max(5.0, 4.0 * n_l)).astype(np.uint8)
+    colour = cv2.resize(colour, (w, h), interpolation=cv2.INTER_NEAREST)
+    ink = colour > 0
+    distinct = colour > 1
     lum = cv2.extractChannel(lab, 0)
     n_edge = _border_noise(lum, band)
     gx = cv2.Sobel(lum, cv2.CV_32F, 1, 0, ksize=3)
@@ -303,7 +325,7 @@ def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     k = max(9, round(0.008 * min(h, w)) | 1)
     valley = cv2.morphologyEx(lum, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     ink |= valley > max(_DRAFT_VALLEY, 8.0 * n_edge)
-    return ink.astype(np.uint8), colour
+    return ink.astype(np.uint8), distinct
 
 
 def _reopen_by_colour(mask: np.ndarray, ink: np.ndarray, colour: np.ndarray, share: float = 0.9) -> np.ndarray:
@@ -311,10 +333,12 @@ def _reopen_by_colour(mask: np.ndarray, ink: np.ndarray, colour: np.ndarray, sha
     outside reaches them through such pixels.
 
     The closing bridges gaps in the edge ink, and so also fills a narrow wedge of background between a
-    sleeve and the body (a sleeve hanging close to the side). Where the garment's colour tells it from the
-    background (at least `share` of the mask's pixels 3-10 px inside its edge are colour ink), the outside
-    floods again through pixels that are neither ink nor garment-coloured, and what it reaches goes back; the
-    garment's own edge ink stops it. A garment coloured like its background keeps its mask as it is.
+    sleeve and the body (a sleeve hanging close to the side). Where the garment's colour (`colour`: a hue of
+    its own, or darker than a shadow) tells it from the background all the way to its edge (at least `share`
+    of the mask's pixels 3-10 px inside its edge have it), the outside floods again through pixels that are
+    neither ink nor garment-coloured, and what it reaches goes back; the garment's own edge ink stops it. A
+    garment only lighter than its backdrop (white, chalk) keeps its mask: its shaded rim is backdrop-coloured,
+    and a flood through it would eat the garment.
     """
     m8 = mask.astype(np.uint8)
     dist = cv2.distanceTransform(m8, cv2.DIST_L2, 3)
@@ -333,11 +357,12 @@ def _refine_edge(rgb: np.ndarray, mask: np.ndarray, reach: int = 3, contrast: fl
     """`mask` with each pixel near its edge reassigned to whichever side its colour is nearer, halfway.
 
     Near the edge (within `reach` px either side) a pixel's colour is compared with the garment's colour
-    3-5 px inside the edge and the background's 3-5 px outside, sampled along the edge's normal (from the
+    about 5 px inside the edge and the background's 5 px outside, sampled along the edge's normal (from the
     signed distance to the edge): it is garment when it is at least half-way from the one to the other, so
     the boundary lands where the garment covers half a pixel whatever the contrast. Where the two colours
-    differ by less than `contrast` (RGB) the mask is kept as it was (a light garment's darkened rim against
-    its own shadow). A 3x3 majority vote then puts back single pixels flipped by texture or JPEG noise.
+    differ by less than `contrast` (RGB), or where the garment just inside the edge is already nearer the
+    background's colour than its own (a light garment's shaded rim against its own shadow), the mask is
+    kept as it was. A 3x3 majority vote then puts back single pixels flipped by texture or JPEG noise.
     """
     h, w = mask.shape
     bx0, by0, bw, bh = cv2.boundingRect(mask.astype(np.uint8))
@@ -359,27 +384,32 @@ def _refine_edge(rgb: np.ndarray, mask: np.ndarray, reach: int = 3, contrast: fl
     by, bx, nx, ny = by[keep], bx[keep], gx[keep] / norm[keep], gy[keep] / norm[keep]
     s = signed[by, bx] - np.sign(signed[by, bx]) * 0.5
     ex, ey = bx - s * nx, by - s * ny  # the nearest edge point, roughly
-    # The side colours are read from a blurred copy: a fabric's texture (a rib's stripes) averages out.
-    smooth = cv2.blur(rgb[y0:y1, x0:x1], (9, 9)).astype(np.float32)
+    # The side colours are read 5 px either side of the edge from a 7x7 box-blurred copy (so from 2-8 px
+    # out): a fabric's texture (a rib's stripes) and JPEG noise average out, the edge itself stays out.
+    smooth = cv2.blur(rgb[y0:y1, x0:x1], (7, 7))
 
     def side(sign: float) -> tuple[np.ndarray, np.ndarray]:
-        total = np.zeros((len(bx), 3), np.float32)
-        count = np.zeros(len(bx), np.float32)
-        for j in (3.0, 4.0, 5.0):
-            qx = np.clip(np.rint(ex + sign * j * nx).astype(np.int64), 0, rw - 1)
-            qy = np.clip(np.rint(ey + sign * j * ny).astype(np.int64), 0, rh - 1)
-            ok = (m8[qy, qx] == 0) if sign > 0 else (d_in[qy, qx] >= 2)
-            total += smooth[qy, qx] * ok[:, None]
-            count += ok
-        return total / np.maximum(count, 1)[:, None], count > 0
+        qx = np.clip(np.rint(ex + sign * 5.0 * nx).astype(np.int64), 0, rw - 1)
+        qy = np.clip(np.rint(ey + sign * 5.0 * ny).astype(np.int64), 0, rh - 1)
+        ok = (m8[qy, qx] == 0) & (d_out[qy, qx] >= 3) if sign > 0 else d_in[qy, qx] >= 3
+        return smooth[qy, qx].astype(np.float32), ok
 
     inner, ok_in = side(-1.0)
     outer, ok_out = side(1.0)
     colour = rgb[y0:y1, x0:x1][by, bx].astype(np.float32)
     axis = inner - outer
-    span2 = (axis * axis).sum(axis=1)
-    ok = ok_in & ok_out & (span2 > contrast * contrast)
-    alpha = ((colour - outer) * axis).sum(axis=1) / np.maximum(span2, 1e-6)
+    span2 = np.maximum((axis * axis).sum(axis=1), 1e-6)
+    alpha = ((colour - outer) * axis).sum(axis=1) / span2
+    # The garment's own colour 1-2 px inside the edge: where it has fallen most of the way to the
+    # background's (a light garment's shaded rim), half-way is not the edge, and the mask stays as it is.
+    # (Read 1.5 and 2.5 px in, taking the more garment-like: the mask's edge may still be a pixel out.)
+    fine = cv2.blur(rgb[y0:y1, x0:x1], (3, 3))
+    rim = np.full(len(bx), -np.inf, np.float32)
+    for j in (1.5, 2.5):
+        rx = np.clip(np.rint(ex - j * nx).astype(np.int64), 0, rw - 1)
+        ry = np.clip(np.rint(ey - j * ny).astype(np.int64), 0, rh - 1)
+        rim = np.maximum(rim, ((fine[ry, rx].astype(np.float32) - outer) * axis).sum(axis=1) / span2)
+    ok = ok_in & ok_out & (span2 > contrast * contrast) & (rim >= 0.6)
     roi = m8.copy()
     roi[by[ok], bx[ok]] = alpha[ok] >= 0.5
     out = mask.copy()
@@ -405,13 +435,14 @@ def _sharp_edged(rgb: np.ndarray, background: np.ndarray, mask: np.ndarray) -> b
     return float(np.median(np.sqrt((diff * diff).sum(axis=1)))) <= _PLAIN_RING
 
 
-def _stroke_width(rgb: np.ndarray, mask: np.ndarray, max_px: int = 14) -> tuple[float, float]:
-    """The outline stroke's width in px along a flat's mask edge, and its colour contrast with the background.
+def _stroke_width(rgb: np.ndarray, mask: np.ndarray, background: np.ndarray, max_px: int = 14) -> tuple[float, float]:
+    """The outline stroke's width in px along a flat's mask edge, and the stroke's contrast with the background.
 
-    Rings of equal distance from the outside are scored by how much of the outline colour each holds (0 =
-    the colour just inside the outline, 1 = the outline's own colour): the stroke is the sum of the ring
-    scores, up to the first ring that is mostly inside colour (so seams further in do not count). A filled
-    flat without an outline has no such colour and gets 0.
+    Each pixel near the edge is unmixed into the outline's colour, the colour just inside the outline (a
+    fill, or the paper of a line flat) and, where that differs from it, the background's (the outermost
+    pixels are partly background). Rings of equal distance from the outside are scored by their mean outline
+    share, and the stroke is the sum of the ring scores up to the first ring that is mostly inside colour
+    (so seams further in do not count). A filled flat without an outline has no outline colour and gets 0.
     """
     dist = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5)
     near = (dist > 0) & (dist <= max_px + 3.5)
@@ -419,25 +450,32 @@ def _stroke_width(rgb: np.ndarray, mask: np.ndarray, max_px: int = 14) -> tuple[
     rings = np.rint(dist[ys, xs]).astype(np.int32)
     colours = rgb[ys, xs].astype(np.float32)
     inner = (rings >= max_px) & (rings <= max_px + 3)
-    edge = rings == 1
+    edge = rings <= 2
     if inner.sum() < 20 or edge.sum() < 20:
         return 0.0, 0.0
     inside = np.median(colours[inner], axis=0)
     edge_px = colours[edge]
     far = np.sqrt(((edge_px - inside) ** 2).sum(axis=1))
-    stroke = np.median(edge_px[far >= np.percentile(far, 70)], axis=0)
+    stroke = np.median(edge_px[far >= np.percentile(far, 80)], axis=0)
     axis = stroke - inside
     span = float(np.sqrt((axis * axis).sum()))
     if span < 60.0:  # no outline colour distinct from the inside (a fill, or a dark fill with a dark outline)
         return 0.0, 0.0
-    alpha = np.clip(((colours - inside) @ axis) / (span * span), 0.0, 1.0)
+    to_bg = background.astype(np.float32) - inside
+    if float(np.sqrt((to_bg * to_bg).sum())) < 30.0:  # paper inside: two colours, one projection
+        share = ((colours - inside) @ axis) / (span * span)
+    else:  # three colours: least squares for the outline's and the background's shares
+        basis = np.stack([axis, to_bg], axis=1)  # (3, 2)
+        share = np.linalg.lstsq(basis, (colours - inside).T, rcond=None)[0][0]
+    share = np.clip(share, 0.0, 1.0)
     width = 0.0
     for k in range(1, max_px):
-        ring = alpha[rings == k]
+        ring = share[rings == k]
         if not len(ring) or float(np.median(ring)) < 0.1:
             break
         width += float(ring.mean())
-    return width, span
+    contrast = stroke - background.astype(np.float32)
+    return width, float(np.sqrt((contrast * contrast).sum()))
 
 
 def segment_garment(
@@ -463,28 +501,60 @@ def segment_garment(
         ink = ink_mask(rgb, bg, threshold)
         if not ink.any():
             raise UserError("no garment found: the image is one plain colour (no outline or fill to trace)")
-        region = enclosed_region(ink, close_px)
-        mask = _the_garment(region, min_fraction, "a flat")
-        if _sharp_edged(rgb, bg, mask):
-            stroke, contrast = _stroke_width(rgb, mask)
+        # Work on the ink's bounding box with a margin: outside it there is only background to flood.
+        box = _box_around(ink, close_px + 4)
+        crop = rgb[box]
+        region = enclosed_region(ink[box], close_px)
+        mask = _the_garment(region, min_fraction, "a flat", (h, w), box)
+        if _sharp_edged(crop, bg, mask):
+            stroke, contrast = _stroke_width(crop, mask, bg)
             if stroke == 0.0:  # a fill: its own colour against the background sets where the ink threshold cuts
                 inner = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-                fill = np.median(rgb[inner].astype(np.float32), axis=0) if inner.any() else bg
+                fill = np.median(crop[inner].astype(np.float32), axis=0) if inner.any() else bg
                 contrast = float(np.sqrt(((fill - bg) ** 2).sum()))
             # A boundary pixel is in the mask from `threshold / contrast` coverage on, so on average its centre
             # lies that much inside the ink's outer edge, which is half a stroke outside the drawn edge.
             cover = min(1.0, threshold / contrast) if contrast > 0 else 0.5
-            return Silhouette(mask, "flat", bg, stroke, stroke / 2 - cover)
-    ink, colour = _draft_ink(rgb)
+            return Silhouette(_paste(mask, box, (h, w)), "flat", bg, stroke, stroke / 2 - cover)
+    return _segment_draft(rgb, bg, min_fraction)
+
+
+def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silhouette:
+    """The draft branch of `segment_garment` (see the module docs).
+
+    A picture over `_DRAFT_WORK_PX` pixels is segmented on a reduced copy of that size (the work grows with
+    the pixel count, and a garment is as well found at a megapixel), and only the last step, which places
+    the edge by colour, runs at full size, over a band wide enough to take up the reduction.
+    """
+    h, w = rgb.shape[:2]
+    scale = min(1.0, math.sqrt(_DRAFT_WORK_PX / (h * w)))
+    work = rgb if scale == 1.0 else cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    wh, ww = work.shape[:2]
+    close_px = max(7, round(0.012 * min(wh, ww)))
+    ink, distinct = _draft_ink(work)
     if not ink.any():
         raise UserError("no garment found: nothing in the image stands out from its background")
-    region = enclosed_region(ink, close_px, reopen_px=close_px // 2)
-    whole = _reopen_by_colour(_the_garment(region, min_fraction, "a draft"), ink, colour)
+    box = _box_around(ink, close_px + 12)
+    region = enclosed_region(ink[box], close_px, reopen_px=close_px // 2)
+    whole = _the_garment(region, min_fraction, "a draft", (wh, ww), box)
+    whole = _reopen_by_colour(whole, ink[box], distinct[box])
     # The edge ink reaches past the contrast edge it marks (the smoothing, the 3x3 gradient's own width, the
     # dark valley's flanks): trim that off, leaving the pixels the garment covers at least half.
     dist = cv2.distanceTransform(whole.astype(np.uint8), cv2.DIST_L2, 5)
-    mask = _refine_edge(rgb, dist > _DRAFT_TRIM_PX)
-    return Silhouette(mask, "draft", bg, 0.0, _DRAFT_EDGE_PX)
+    trimmed = _paste(dist > _DRAFT_TRIM_PX, box, (wh, ww))
+    if scale < 1.0:
+        up = cv2.resize(trimmed.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+        trimmed = up >= 0.5
+    full_box = _box_around(trimmed.astype(np.uint8), 16)
+    reach = 3 + math.ceil(1 / scale) - 1
+    mask = _refine_edge(rgb[full_box], trimmed[full_box], reach=reach)
+    return Silhouette(_paste(mask, full_box, (h, w)), "draft", bg, 0.0, _DRAFT_EDGE_PX)
+
+
+def _paste(mask: np.ndarray, box: Box, shape: tuple[int, int]) -> np.ndarray:
+    full = np.zeros(shape, bool)
+    full[box] = mask
+    return full
 
 
 def garment_mask(

@@ -65,6 +65,18 @@ def test_flats_measure_within_a_centimetre(preset: str, ppc: float, style: str, 
     assert_accurate(case, jpeg(img))
 
 
+@pytest.mark.parametrize("fill", ["#FFFFFF", "#F4A261", "#1D3557"])
+@pytest.mark.parametrize("line_px", [1, 3, 5])
+def test_the_outline_stroke_is_taken_off(fill: str, line_px: int) -> None:
+    """The mask holds the outline; its width is estimated from the ink and half of it comes off each side."""
+    img, _ = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="filled", fill=fill, line_px=line_px)
+    sil = segment_garment(img)
+    assert sil.kind == "flat" and sil.stroke_px == pytest.approx(line_px, abs=1.0)
+    got = measure_garment(img, "tshirt", px_per_cm=6.0).measurements_cm
+    assert got["body_length"] == pytest.approx(72.0, abs=0.25)
+    assert got["chest_width"] == pytest.approx(56.0, abs=0.25)
+
+
 def test_landmarks_land_on_the_drawing_and_the_deskew_is_reported() -> None:
     img, truth = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=8.0, rotation_deg=3.0)
     got = measure_garment(img, "tshirt", px_per_cm=8.0)
