@@ -41,6 +41,8 @@ def test_same_brief_same_hash(tmp_path: Path) -> None:
         ({"px_per_cm": 6.0}, "give body_length_cm or px_per_cm, not both"),
         ({"wings": True}, "looks[0].wings: unknown field"),
         ({"control": "depth"}, "looks[0].control: Input should be"),
+        ({"units": None}, "size_ratio needs units"),
+        ({"baseline_material": "unobtainium"}, "looks[0].baseline_material: unknown material 'unobtainium'"),
     ],
 )
 def test_bad_fields_name_file_and_field(tmp_path: Path, look: dict, expected: str) -> None:
