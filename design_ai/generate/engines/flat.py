@@ -27,7 +27,7 @@ from design_ai.patterns.silhouette import background_colour, garment_mask
 
 __all__ = ["RENDERER_ID", "TEXTURES", "FlatEngine", "draft_garment_mask", "render_draft"]
 
-RENDERER_ID = "seamline.flat/1"
+RENDERER_ID = "seamline.flat/2"  # 2: garment masks keep sleeves that hang close to the body apart
 """Bump when the renderer's output changes for the same inputs (recorded in each draft's model ids)."""
 
 TEXTURES: tuple[str, ...] = ("jersey", "rib", "fleece", "woven", "twill", "knit")
