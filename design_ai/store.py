@@ -97,3 +97,8 @@ class Store:
         if self.is_local:
             return str(Path(path).resolve())
         return self.fs.unstrip_protocol(path)
+
+    def link(self, key: str) -> str:
+        """A URL for links (Prefect artifacts): file:// for a local store, the object's URL otherwise."""
+        where = self.locate(key)
+        return Path(where).as_uri() if self.is_local else where

@@ -27,8 +27,7 @@ def make_pattern(draft_id: int) -> int:
         files, measurements, marker, base = row.files, row.measurements[row.base_size], row.marker, row.base_size
 
     def link(kind: str) -> str:
-        where = store.locate(files[kind])
-        return where if "://" in where else f"file://{where}"
+        return store.link(files[kind])
 
     lines = [f"# Pattern of draft {draft_id} (base size {base})", "", f"![graded nest]({link('nest_png')})", ""]
     lines += ["| POM | cm |", "|---|---|"] + [f"| {k} | {v:.1f} |" for k, v in measurements.items()]

@@ -29,10 +29,6 @@ def _store() -> Store:
     return Store(get_settings().resolved_store_url)
 
 
-def _link(where: str) -> str:
-    return where if "://" in where else f"file://{where}"
-
-
 @task(name="estimate", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
 def make_estimate(pattern_id: int) -> int:
     """Fabric and carbon by stage; publishes the carbon table."""
@@ -60,7 +56,8 @@ def make_draft_techpack(draft_id: int) -> dict[str, Any]:
 
     tp = prepare_draft(draft_id, settings=settings, store=store, build=build)
     pdf = store.locate(tp.files["pdf"])
-    create_link_artifact(key="techpack-pdf", link=_link(pdf), link_text=f"Draft tech pack of look {tp.look_id}",
+    create_link_artifact(key="techpack-pdf", link=store.link(tp.files["pdf"]),
+                         link_text=f"Draft tech pack of look {tp.look_id}",
                          description="Check it, then `seamline release LOOK --as USER`")  # fmt: skip
     return {"techpack_id": tp.id, "look_id": tp.look_id, "pdf": pdf}
 

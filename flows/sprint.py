@@ -62,7 +62,7 @@ def publish_artifacts(brief_id: int) -> str:
     key = sprint.contact_sheet(brief_id, settings=settings, store=store)
     result = sprint.sprint_result(brief_id, settings=settings, store=store)
     where = store.locate(key)
-    link = where if "://" in where else f"file://{where}"
+    link = store.link(key)
     create_markdown_artifact(
         key="sprint-contact-sheet",
         markdown=f"# {result['collection']} ({result['season']})\n\n![contact sheet]({link})\n\n[{where}]({link})\n",
