@@ -48,6 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--full-on-cpu", action="store_true", help="smoke-test the full-size run on the CPU")
     parser.add_argument("--engines", default="flat,tiny", help="comma-separated engines to time (flat, tiny)")
     parser.add_argument("--skip-engines", action="store_true", help="only the full-size comparison")
+    parser.add_argument(
+        "--ablate", action="store_true", help="time each CUDA setting alone on a fresh pipeline (full-size run)"
+    )
     args = parser.parse_args(argv)
     for name in ("runs", "n", "size", "tiny_steps", "sd_size", "sd_steps"):
         if getattr(args, name) < 1:
@@ -255,20 +258,38 @@ def bench_full_sd15(args: argparse.Namespace, device: str, sync: Callable[[], No
             )
 
     scale = (size / 512) ** 2 * steps / 20  # FLOPs grow with pixels and steps
+    baseline = f"diffusers out of the box ({str(dtype).removeprefix('torch.')}, SDPA)"
+    variants: list[tuple[str, dict[str, bool] | None]] = [(baseline, None)]
+    if args.ablate:
+        # Each setting alone on a freshly built pipeline, so one cannot hide or borrow another's effect.
+        variants += [
+            ("tf32 only", {"channels_last": False, "fused_qkv": False}),
+            ("+ channels_last", {"channels_last": True, "fused_qkv": False}),
+            ("+ fused_qkv", {"channels_last": False, "fused_qkv": True}),
+        ]
+        if args.compile:
+            variants.append(("torch.compile alone", {"channels_last": False, "fused_qkv": False, "compile": True}))
+    variants.append(("project settings", {"compile": args.compile}))
     results: list[tuple[str, float]] = []
-    for label, prepare in (
-        (f"diffusers out of the box ({str(dtype).removeprefix('torch.')}, SDPA)", lambda: []),
-        ("project settings", lambda: optimize_pipeline(pipe, compile_models=args.compile)),
-    ):
-        applied = prepare()
-        warmup = args.warmup + (2 if args.compile and applied else 0)
-        seconds = timed_runs(call, runs=args.runs, warmup=warmup, sync=sync)
+    for label, options in variants:
+        if results and args.ablate:
+            del pipe
+            torch.cuda.empty_cache() if device == "cuda" else None
+            with tempfile.TemporaryDirectory(prefix="seamline-bench-sd15-") as tmp:
+                pipe = build_random_sd15_pipeline(device, dtype, Path(tmp))
+        applied: list[str] = []
+        if options is not None:
+            opts = dict(options)
+            applied = optimize_pipeline(pipe, compile_models=opts.pop("compile", False), **opts)
+        compiled = any(a.startswith("torch.compile") for a in applied)
+        seconds = timed_runs(call, runs=args.runs, warmup=args.warmup + (2 if compiled else 0), sync=sync)
         images_per_s = n / statistics.median(seconds)
         mfu = images_per_s * TFLOP_PER_IMAGE_512 * scale / args.peak_tflops
         detail = f" [{', '.join(applied)}]" if applied else ""
-        print(f"  {label + detail:<72} {images_per_s:7.3f} images/s   MFU {mfu * 100:5.1f} %")
+        ratio = f"   {images_per_s / results[0][1]:.3f}x" if results else ""
+        print(f"  {label + detail:<72} {images_per_s:7.3f} images/s   MFU {mfu * 100:5.1f} %{ratio}")
         results.append((label, images_per_s))
-    print(f"  ratio project / out of the box: {results[1][1] / results[0][1]:.3f}x")
+    print(f"  ratio project / out of the box: {results[-1][1] / results[0][1]:.3f}x")
 
 
 def main(argv: list[str] | None = None) -> int:

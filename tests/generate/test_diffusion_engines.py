@@ -316,7 +316,9 @@ def test_cuda_speed_settings_keep_the_image(tiny_root: Path) -> None:
         return pipe("a tee", image=control, num_inference_steps=2, generator=generator, output_type="np").images
 
     before = run()
-    assert set(optimize_pipeline(pipe)) >= {"channels_last", "fused_qkv"}
+    # channels_last only under torch.compile (measured slower eager); asked for here to check it keeps the image
+    assert optimize_pipeline(pipe) == ["tf32", "fused_qkv"]
+    assert set(optimize_pipeline(pipe, channels_last=True, fused_qkv=False)) >= {"channels_last"}
     assert any(hasattr(m, "to_qkv") for m in pipe.controlnet.modules())  # the ControlNet really is fused
     np.testing.assert_allclose(run(), before, atol=1e-4)
 
