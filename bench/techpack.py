@@ -40,7 +40,7 @@ def main() -> None:
     from design_ai.techpack.release import release_look
 
     settings = get_settings()
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     loaded = load_brief(ROOT / "examples" / "briefs" / "tee-capsule.yaml")
     preflight(loaded, settings, "flat")
     look = register_brief(loaded, settings=settings, store=store).look_ids[0]

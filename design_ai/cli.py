@@ -248,7 +248,7 @@ def drafts_list(
     from design_ai.store import Store
 
     settings = _settings()
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     with session_scope(settings.resolved_database_url, readonly=True) as session:
         if look is not None and session.get(Look, look) is None:
             raise UserError(f"no look with id {look}", where="--look")

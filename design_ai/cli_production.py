@@ -21,13 +21,14 @@ def release_as(look: int, account: Any) -> tuple[dict[str, Any], bool]:
     from design_ai.techpack.release import release_look, release_result
 
     settings = get_settings()
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
 
     def build(draft: int, **kw: Any) -> Any:
         return build_bundle(draft, settings=settings, store=store, **kw)
 
     tp, created = release_look(look, account=account, settings=settings, store=store, build=build)
-    return release_result(tp, store), created
+    # An S3 store's objects are no files a production manager can open: copy them (checked) under the home.
+    return release_result(tp, store, export_dir=settings.home / "releases"), created
 
 
 def release(
@@ -63,7 +64,7 @@ def techpack_export(
     from design_ai.techpack.release import export_revision
 
     settings = get_settings()
-    files = export_revision(look, rev.upper(), out, settings=settings, store=Store(settings.resolved_store_url))
+    files = export_revision(look, rev.upper(), out, settings=settings, store=Store.from_settings(settings))
     if as_json:
         typer.echo(json.dumps({k: str(v) for k, v in files.items()}, indent=2))
         return

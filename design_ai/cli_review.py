@@ -128,7 +128,7 @@ def review_show(look: Annotated[int, typer.Argument(help="Look id.")], as_json: 
     from design_ai.store import Store
 
     settings = _settings()
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     with session_scope(settings.resolved_database_url, readonly=True) as session:
         data = look_history(session, look)
     data["sketch"] = store.locate(data["sketch_key"])
@@ -178,7 +178,7 @@ def _decide(look: int, verdict: str, user: str, *, as_json: bool, **kwargs: Any)
 
         with tqdm(desc=f"look {look} round {record.next_round}", unit="draft", disable=None) as bar:
             _number, drafted = draft_open_round(
-                look, settings=settings, store=Store(settings.resolved_store_url), progress=bar.update
+                look, settings=settings, store=Store.from_settings(settings), progress=bar.update
             )
     out = {
         "decision_id": record.decision_id, "look_id": record.look_id, "round": record.round,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path(".seamline"), description="Folder for the default database and store.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in home.")
     store_url: str | None = Field(default=None, description="fsspec URL of the artifact store; default home/store.")
+    # S3 credentials are boto's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or a profile, or an instance role):
+    # deliberately not settings, so they never land in seamline.toml or Prefect's stored parameters.
+    store_endpoint_url: str | None = Field(
+        default=None, description="S3 endpoint for an s3:// store (MinIO, SeaweedFS: http://minio:9000); None = AWS."
+    )
+    store_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Extra fsspec storage options for the store, JSON in SEAMLINE_STORE_OPTIONS (no region_name: "
+        "with a custom endpoint it breaks bucket creation).",
+    )
     engine: EngineName = Field(default="flat", description="Draft engine when a command names none.")
     device: str | None = Field(default=None, description="cuda, mps or cpu; default cuda if present, else cpu.")
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = Field(
@@ -72,6 +82,18 @@ class Settings(BaseSettings):
     review_url: str = Field(default="http://127.0.0.1:8088", description="Where the review app is served.")
     sprint_cron: str = Field(default="0 9 * * 1", description="When the served design-sprint deployment runs.")
     sprint_brief: Path | None = Field(default=None, description="The brief the scheduled sprint drafts.")
+
+    # At scale (infra/prefect.yaml): generation runs as its own deployment on the `gpu` work pool.
+    generate_deployment: str | None = Field(
+        default=None,
+        description="Deployment ('flow/name') each look's generation runs as; unset: in the sprint's own process.",
+    )
+    gpu_limit: str | None = Field(
+        default=None, description="Prefect global concurrency limit held while generating (one slot per GPU)."
+    )
+    gpu_limit_timeout_s: float = Field(
+        default=6 * 3600, gt=0, description="How long a generation run may wait for a GPU slot before failing."
+    )
 
     # Patterns and markers.
     fabric_width_cm: float = Field(default=150.0, gt=0, le=400, description="Marker width when no material says.")

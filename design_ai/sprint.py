@@ -79,6 +79,8 @@ def preflight(loaded: LoadedBrief, settings: Settings, engine_name: str) -> None
     ok, reasons = check_engine(engine_name, settings, sorted({look.control for look in loaded.spec.looks}))
     if not ok:
         raise UserError(f"engine {engine_name!r} cannot run here: {'; '.join(reasons)}", where="--engine")
+    # A wrong bucket, key or endpoint: one line now, not a task's traceback inside the flow.
+    Store.from_settings(settings).check()
 
 
 def register_brief(loaded: LoadedBrief, *, settings: Settings, store: Store) -> RegisteredBrief:

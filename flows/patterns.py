@@ -19,7 +19,7 @@ __all__ = ["make_pattern"]
 def make_pattern(draft_id: int) -> int:
     """Measure, draft, grade, nest and export the approved draft's pattern; publish its pictures."""
     settings = get_settings()
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     pattern_id = pattern_for_draft(draft_id, settings=settings, store=store)
     with session_scope(settings.resolved_database_url, readonly=True) as session:
         row = session.get(PatternSetRow, pattern_id)

@@ -26,7 +26,7 @@ __all__ = ["production_handoff"]
 
 
 def _store() -> Store:
-    return Store(get_settings().resolved_store_url)
+    return Store.from_settings(get_settings())
 
 
 @task(name="estimate", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)

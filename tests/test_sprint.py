@@ -44,7 +44,7 @@ def _run(path: Path, settings, store: Store, engine: str = "flat") -> list[list[
 
 
 def test_sprint_steps_are_idempotent(tmp_path: Path, db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     path = write_brief(tmp_path / "b", looks=[{}, {"name": "Second", "control": "canny", "drafts": 3}])
     first = _run(path, settings, store)
     assert [len(ids) for ids in first] == [2, 3]
@@ -70,7 +70,7 @@ def test_sprint_steps_are_idempotent(tmp_path: Path, db_url: str, settings) -> N
 
 
 def test_new_round_with_edits_adds_drafts(tmp_path: Path, db_url: str, settings) -> None:  # type: ignore[no-untyped-def]
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     [[a, b]] = _run(write_brief(tmp_path / "b"), settings, store)
     with session_scope(db_url) as s:
         look_id = s.get(Draft, a).look_id
@@ -82,7 +82,7 @@ def test_new_round_with_edits_adds_drafts(tmp_path: Path, db_url: str, settings)
 
 
 def test_result_and_contact_sheet(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     _run(write_brief(tmp_path / "b"), settings, store)
     result = sprint_result(1, settings=settings, store=store)
     assert result["brief_id"] == 1

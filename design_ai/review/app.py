@@ -67,7 +67,7 @@ def create_app(
     ctx = AppContext(
         settings=settings,
         db_url=settings.resolved_database_url,
-        store=Store(settings.resolved_store_url),
+        store=Store.from_settings(settings),
         templates=_templates(),
         https_only=secure,
         resumer=resumer,

@@ -99,13 +99,24 @@ def _store_bundle(store: Store, bundle: Bundle, manifest: dict[str, Any]) -> tup
     return keys, sha
 
 
-def release_result(tp: TechPack, store: Store) -> dict[str, Any]:
-    """The `seamline release --json` contract: look, revision, files on disk and their SHA-256."""
+def release_result(tp: TechPack, store: Store, *, export_dir: Path | None = None) -> dict[str, Any]:
+    """The `seamline release --json` contract: look, revision, files on disk and their SHA-256.
+
+    A local store's files are on disk already (frozen in place), so `files` are the store's own paths. An
+    object store's (S3, MinIO) are not files anyone can open, so with `export_dir` they are copied there, each
+    checked against its recorded SHA-256, and `files` are those copies; without it, `files` are the objects'
+    URLs. `in_store` always says where the originals are (paths, or s3:// URLs).
+    """
+    in_store = {kind: store.locate(tp.files[kind]) for kind in BUNDLE}
+    files = in_store
+    if not store.is_local and export_dir is not None:
+        files = {kind: str(path) for kind, path in _copy_out(tp, store, export_dir, where="SEAMLINE_HOME").items()}
     return {
         "look_id": tp.look_id,
         "revision": tp.revision,
         "status": tp.status,
-        "files": {kind: store.locate(tp.files[kind]) for kind in BUNDLE},
+        "files": files,
+        "in_store": in_store,
         "sha256": dict(tp.sha256),
         "released_by": tp.released_by,
         "released_at": tp.released_at.isoformat() if tp.released_at else None,
@@ -181,6 +192,12 @@ def export_revision(look_id: int, revision: str, out_dir: Path, *, settings: Set
             ).all()
             known = ", ".join(sorted(r for r in revs if r)) or "none"
             raise UserError(f"look {look_id} has no released revision {revision!r} (released: {known})", where="--rev")
+    return _copy_out(tp, store, out_dir, where="--out")
+
+
+def _copy_out(tp: TechPack, store: Store, out_dir: Path, *, where: str) -> dict[str, Path]:
+    """Write a revision's bundle into `out_dir` under readable names, each file checked by its SHA-256 first."""
+    look_id, revision = tp.look_id, tp.revision
     blobs = {}
     for kind in BUNDLE:
         data = store.get(tp.files[kind])
@@ -188,7 +205,7 @@ def export_revision(look_id: int, revision: str, out_dir: Path, *, settings: Set
             raise RuntimeError(f"{kind} of look {look_id} rev {revision} does not match its SHA-256: store damaged")
         blobs[kind] = data
     if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"not a folder: {out_dir}", where="--out")
+        raise UserError(f"not a folder: {out_dir}", where=where)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"look{look_id}-rev{revision}"
     names = {"pdf": f"{stem}-techpack.pdf", "dxf": f"{stem}-pattern.dxf", "svg": f"{stem}-pattern.svg",

@@ -22,7 +22,7 @@ def test_pattern_for_a_flat_draft_is_made_once(tmp_path: Path, db_url: str, sett
     settings = get_settings()
     flat, _ = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="line")
     [look] = seed_looks(tmp_path / "b", settings, sketch=flat, generation={"width": 512, "height": 512})
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     with session_scope(db_url) as s:
         draft = s.exec(select(Draft).where(Draft.look_id == look)).first()
     pid = pattern_for_draft(draft.id, settings=settings, store=store)
@@ -56,7 +56,7 @@ def test_a_sketch_scale_carries_over_to_the_draft(tmp_path: Path, db_url: str, s
                         generation={"width": 512, "height": 512})  # fmt: skip
     with session_scope(db_url) as s:
         draft = s.exec(select(Draft).where(Draft.look_id == look)).first()
-    pid = pattern_for_draft(draft.id, settings=settings, store=Store(settings.resolved_store_url))
+    pid = pattern_for_draft(draft.id, settings=settings, store=Store.from_settings(settings))
     with session_scope(db_url) as s:
         m = s.get(PatternSetRow, pid).measurements["M"]
     assert abs(m["body_length"] - 72.0) <= 1.0 and abs(m["chest_width"] - 56.0) <= 1.5

@@ -48,7 +48,7 @@ def sprint_looks(
 
     Unlike `factories.seed_looks`, each look can be shaped (name, drafts, colorways) and the draft ids come back.
     """
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     loaded = load_brief(write_brief(folder, looks, **top))
     preflight(loaded, settings, "flat")
     reg = register_brief(loaded, settings=settings, store=store)

@@ -385,7 +385,7 @@ def test_stale_round_is_refused(tmp_path: Path, db_url: str, settings, make_clie
     client = make_client()
     csrf = api_login(client, "ana")
     assert _decide(client, csrf, look.look_id, verdict="send_back", seed=99).status_code == 201
-    draft_open_round(look.look_id, settings=settings, store=Store(settings.resolved_store_url))
+    draft_open_round(look.look_id, settings=settings, store=Store.from_settings(settings))
     before = db_counts(db_url)
     r = _decide(client, csrf, look.look_id, verdict="reject", round=1)
     assert r.status_code == 409 and "round 1 already decided by ana" in r.json()["detail"]
@@ -475,7 +475,7 @@ def test_files_by_content_key_only(tmp_path: Path, db_url: str, settings, make_c
     make_user(db_url, "ana")
     client = make_client()
     api_login(client, "ana")
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     with session_scope(db_url) as s:
         lk = s.get(Look, look.look_id)
         keys = [lk.sketch_key, lk.control_key]

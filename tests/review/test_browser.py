@@ -84,7 +84,7 @@ def served(settings: Settings) -> Iterator[str]:
 def _seed(tmp_path: Path, settings: Settings) -> tuple[int, list[int], int]:
     """Look A in its second round (round 1 sent back with a comment), look B in round 1; both queued."""
     url = settings.resolved_database_url
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     generation = {"width": 256, "height": 256}
     colorways = [
         {"name": "Sunrise", "hex": "#F4A261"},

@@ -75,7 +75,7 @@ def test_send_back_opens_a_new_round_with_edits(world) -> None:  # type: ignore[
         assert looks[0] not in [q["look_id"] for q in review_queue(s)]
         rounds = s.exec(select(ReviewRound).where(ReviewRound.look_id == looks[0]).order_by(ReviewRound.number)).all()
     assert [(r.number, r.status) for r in rounds] == [(1, "decided"), (2, "open")]
-    number, ids = draft_open_round(looks[0], settings=settings, store=Store(settings.resolved_store_url))
+    number, ids = draft_open_round(looks[0], settings=settings, store=Store.from_settings(settings))
     assert number == 2 and len(ids) == 3
     with session_scope(url) as s:
         new = [s.get(Draft, i) for i in ids]

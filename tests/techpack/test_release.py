@@ -52,7 +52,7 @@ def _release(look: int, who: str):  # type: ignore[no-untyped-def]
     from design_ai.config import get_settings
 
     settings = get_settings()
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     with session_scope(settings.resolved_database_url) as s:
         account = get_account(s, who)
 
@@ -70,7 +70,7 @@ def test_release_is_immutable_and_repeatable(approved: int, db_url: str, monkeyp
     again, created = _release(approved, "pat")
     assert (again.id, created) == (tp.id, False)  # unchanged design: no new revision
 
-    store = Store(get_settings().resolved_store_url)
+    store = Store.from_settings(get_settings())
     for kind, key in tp.files.items():
         data = store.get(key)
         assert hashlib.sha256(data).hexdigest() == tp.sha256[kind]
@@ -113,7 +113,7 @@ def test_export_checks_hashes_and_refuses_unknown_revisions(approved: int, tmp_p
     from design_ai.config import get_settings
 
     settings = get_settings()
-    store = Store(settings.resolved_store_url)
+    store = Store.from_settings(settings)
     tp, _ = _release(approved, "pat")
     files = export_revision(approved, "A", tmp_path / "out", settings=settings, store=store)
     assert {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in files.items()} == tp.sha256
