@@ -31,7 +31,7 @@ def review_app_for(settings: Settings) -> Any:
     from flows.review import prefect_resumer
 
     def redraft(look_id: int) -> None:
-        draft_open_round(look_id, settings=settings, store=Store(settings.resolved_store_url))
+        draft_open_round(look_id, settings=settings, store=Store.from_settings(settings))
 
     return create_app(settings, resumer=prefect_resumer, redraft=redraft)
 
@@ -41,8 +41,14 @@ def _free(host: str, port: int) -> bool:
         return s.connect_ex((host, port)) != 0
 
 
-def start_prefect_server(host: str, port: int, home: Path) -> subprocess.Popen[bytes]:
-    """`prefect server start` on loopback, its own home and SQLite under Seamline's home; waits until healthy."""
+def start_prefect_server(
+    host: str, port: int, home: Path, *, database_url: str | None = None, timeout_s: float = 90
+) -> subprocess.Popen[bytes]:
+    """`prefect server start` on `host`, with its own home; waits until healthy.
+
+    Its database is SQLite in `home` unless `database_url` (postgresql+asyncpg://…) names another, as a
+    shared server at scale does.
+    """
     if not _free(host, port):
         from design_ai.errors import UserError
 
@@ -55,12 +61,14 @@ def start_prefect_server(host: str, port: int, home: Path) -> subprocess.Popen[b
         "PREFECT_UI_ENABLED": "true",
     }
     env.pop("PREFECT_API_URL", None)
+    if database_url:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
     log_file = open(home / "server.log", "ab")  # noqa: SIM115 (kept open for the server's life)
     proc = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"prefect server exited with {proc.returncode}; see {home / 'server.log'}")
@@ -71,7 +79,7 @@ def start_prefect_server(host: str, port: int, home: Path) -> subprocess.Popen[b
             pass
         time.sleep(0.5)
     proc.terminate()
-    raise RuntimeError(f"prefect server not healthy after 90 s; see {home / 'server.log'}")
+    raise RuntimeError(f"prefect server not healthy after {timeout_s:g} s; see {home / 'server.log'}")
 
 
 def serve_all(settings: Settings, *, host: str, port: int, prefect_port: int, brief: Path, cron: str) -> None:

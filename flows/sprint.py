@@ -8,21 +8,22 @@ from typing import Any
 from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.logging import get_run_logger
-from tqdm.auto import tqdm
 
 from design_ai import sprint
 from design_ai.brief import load_brief
 from design_ai.config import EngineName, get_settings
+from design_ai.errors import UserError
 from design_ai.review import state as review_state
 from design_ai.store import Store
 from flows.common import RETRY_DELAYS, is_transient
+from flows.generate import generate_on_pool, make_control, make_drafts, redraft
 from flows.review import ReviewTimeout, wait_for_decision
 
 __all__ = ["design_sprint"]
 
 
 def _store() -> Store:
-    return Store(get_settings().resolved_store_url)
+    return Store.from_settings(get_settings())
 
 
 @task(name="register-brief", retries=3, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
@@ -31,29 +32,6 @@ def register_brief(brief_path: str, engine: str) -> sprint.RegisteredBrief:
     loaded = load_brief(brief_path, max_pixels=settings.max_image_pixels)
     sprint.preflight(loaded, settings, engine)
     return sprint.register_brief(loaded, settings=settings, store=_store())
-
-
-@task(name="control-map", retries=3, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
-def make_control(look_id: int) -> str:
-    key, _detector = sprint.make_control(look_id, settings=get_settings(), store=_store())
-    return key
-
-
-@task(name="drafts", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
-def make_drafts(look_id: int, control_key: str, engine: str, drafts: int | None) -> list[int]:
-    """Generate (or find) the look's drafts; `control_key` orders this after the control map."""
-    settings = get_settings()
-    edits = sprint.DraftEdits(drafts=drafts) if drafts else None
-    with tqdm(desc=f"look {look_id} drafts", unit="draft", disable=None, leave=False) as bar:
-        return sprint.make_drafts(look_id, engine, settings=settings, store=_store(), edits=edits, progress=bar.update)
-
-
-@task(name="redraft", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
-def redraft(look_id: int) -> int:
-    """A send-back's next round: drafts with the reviewer's edits, then back in the queue; returns the round."""
-    with tqdm(desc=f"look {look_id} redraft", unit="draft", disable=None, leave=False) as bar:
-        number, _ids = sprint.draft_open_round(look_id, settings=get_settings(), store=_store(), progress=bar.update)
-    return number
 
 
 @task(name="publish-artifacts", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
@@ -94,12 +72,12 @@ def queue_for_review(look_id: int, engine: str) -> int:
 
 @flow(name="design-sprint", log_prints=True)
 def design_sprint(
-    brief: str, engine: EngineName | None = None, drafts: int | None = None, wait: bool = True
+    brief: str | None = None, engine: EngineName | None = None, drafts: int | None = None, wait: bool = True
 ) -> dict[str, Any]:
     """Draft every look of a brief, queue it for review and (unless `wait` is off) wait for the decisions.
 
     Args:
-        brief: path to the brief YAML (sketch paths are relative to it).
+        brief: path to the brief YAML (sketch paths are relative to it); default SEAMLINE_SPRINT_BRIEF.
         engine: flat, tiny or controlnet; default from SEAMLINE_ENGINE.
         drafts: drafts per look, overriding the brief's `drafts`.
         wait: wait for each look's decision (send-backs get new rounds); off, the run ends once queued.
@@ -107,15 +85,23 @@ def design_sprint(
     logger = get_run_logger()
     settings = get_settings()
     engine_name = engine or settings.engine
-    registered = register_brief(brief, engine_name)
+    brief_path = brief or (str(settings.sprint_brief) if settings.sprint_brief else None)
+    if not brief_path:
+        raise UserError("no brief given and no scheduled brief configured", where="SEAMLINE_SPRINT_BRIEF")
+    registered = register_brief(brief_path, engine_name)
     logger.info(
         "brief %s: %d looks (%s)", registered.brief_id, len(registered.look_ids),
         "new" if registered.created else "seen before",
     )  # fmt: skip
-    controls = make_control.map(registered.look_ids)
-    draft_ids = make_drafts.map(registered.look_ids, controls, unmapped(engine_name), unmapped(drafts))
-    draft_ids.wait()
-    draft_ids.result()
+    if settings.generate_deployment:
+        # At scale: one generation run per look on the GPU pool; this run only waits for them.
+        logger.info("generating on %s, one run per look", settings.generate_deployment)
+        generate_on_pool.map(registered.look_ids, unmapped(engine_name), unmapped(drafts)).result()
+    else:
+        controls = make_control.map(registered.look_ids)
+        draft_ids = make_drafts.map(registered.look_ids, controls, unmapped(engine_name), unmapped(drafts))
+        draft_ids.wait()
+        draft_ids.result()
     sheet = publish_artifacts(registered.brief_id)
     logger.info("contact sheet: %s", sheet)
     rounds = queue_for_review.map(registered.look_ids, unmapped(engine_name)).result()
@@ -162,9 +148,23 @@ def review_looks(brief_id: int, look_ids: tuple[int, ...], rounds: list[int]) ->
                     outcome["handoff"] = hand_off(record.draft_id)
                 outcomes[str(look_id)] = outcome
                 break
-            number = redraft(look_id)
+            number = _redraft(look_id)
             publish_artifacts(brief_id)
     return outcomes
+
+
+def _redraft(look_id: int) -> int:
+    """Draft a sent-back look's new round: on the GPU pool at scale, else here; returns the round number."""
+    settings = get_settings()
+    if not settings.generate_deployment:
+        return redraft(look_id)
+    from design_ai.review.state import open_round_number
+
+    generate_on_pool(look_id, settings.engine, None, send_back=True)
+    number = open_round_number(settings.resolved_database_url, look_id)
+    if number is None:
+        raise RuntimeError(f"look {look_id}: the redraft run finished but no review round is open")
+    return number
 
 
 def _expire_open(url: str, look_id: int) -> bool:
