@@ -213,7 +213,22 @@ class _Loaded:
 
 
 _PIPELINES: dict[PipelineSpec, _Loaded] = {}
-_LOAD_LOCK = threading.Lock()
+# Re-entrant: also taken around the first `import diffusers` (see _import_diffusers).
+_LOAD_LOCK = threading.RLock()
+
+
+def _import_diffusers() -> Any:
+    """`import diffusers`, one thread at a time.
+
+    Threads that import diffusers together (several looks of one generation run) saw a half-initialised
+    module: `AttributeError: module 'diffusers' has no attribute 'UniPCMultistepScheduler'` in three of four
+    threads, reported as an unknown scheduler. diffusers swaps its module for a lazy one at the end of its
+    __init__; importing under one lock lets the others find it finished.
+    """
+    with _LOAD_LOCK:
+        import diffusers
+
+        return diffusers
 
 
 def clear_pipeline_cache() -> None:
@@ -353,8 +368,7 @@ def _get_pipeline(spec: PipelineSpec) -> _Loaded:
 
 def _scheduler_class(name: str) -> Any:
     """The diffusers scheduler class called `name`; UserError naming the setting otherwise."""
-    import diffusers
-
+    diffusers = _import_diffusers()
     cls = getattr(diffusers, name, None)
     if not (isinstance(cls, type) and issubclass(cls, diffusers.SchedulerMixin)):
         raise UserError(
@@ -644,6 +658,7 @@ class TinyEngine(ControlNetEngine):
         if for_loading:
             from design_ai.generate.tiny_models import ensure_tiny_pipeline
 
+            _import_diffusers()
             path = ensure_tiny_pipeline(path, self.arch)
         return _Resolved(
             base=_Located(str(path), None),
