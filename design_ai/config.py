@@ -33,6 +33,7 @@ class Settings(BaseSettings):
         toml_file="seamline.toml",
         extra="ignore",
         env_nested_delimiter="__",
+        env_ignore_empty=True,  # `SEAMLINE_X=` (as compose files write an unset optional) means "default"
     )
 
     home: Path = Field(default=Path(".seamline"), description="Folder for the default database and store.")
@@ -88,6 +89,10 @@ class Settings(BaseSettings):
         default=None,
         description="Deployment ('flow/name') each look's generation runs as; unset: in the sprint's own process.",
     )
+    looks_per_run: int = Field(
+        default=8, ge=1, le=500,
+        description="Looks per generation run: each run pays a process start and a pipeline load once.",
+    )  # fmt: skip
     gpu_limit: str | None = Field(
         default=None, description="Prefect global concurrency limit held while generating (one slot per GPU)."
     )
@@ -152,7 +157,22 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def _cached_settings(_env_key: tuple[tuple[str, str], ...], _cwd: str) -> Settings:
-    return Settings()
+    """Settings, or one line naming the variable that is wrong (a typo in a deployment's env is a user error)."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from design_ai.errors import UserError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "SEAMLINE_" + "__".join(str(part) for part in first["loc"]).upper()
+        raise UserError(f"{first['msg']}", where=name) from None
+    except SettingsError as exc:
+        field = str(exc).split('"')[1] if '"' in str(exc) else ""
+        name = f"SEAMLINE_{field.upper()}" if field else "a SEAMLINE_* setting"
+        raise UserError(f"cannot parse the value (JSON expected for lists and maps): {exc}", where=name) from None
 
 
 def get_settings() -> Settings:
