@@ -63,6 +63,24 @@ class LocalCluster:
     def http(self) -> httpx.Client:
         return httpx.Client(base_url=self.api_url.rstrip("/") + "/", timeout=30)
 
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One REST call, retried on 503 and dropped connections: a busy server (SQLite locked, say) answers
+        503 for a moment, and a client should wait, not fail the sprint it was asked to start."""
+        delay = 0.5
+        for attempt in range(8):
+            try:
+                with self.http() as client:
+                    response = client.request(method, path, **kwargs)
+                if response.status_code != 503 or attempt == 7:
+                    response.raise_for_status()
+                    return response.json() if response.content else None
+            except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError):
+                if attempt == 7:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 10)
+        raise AssertionError("unreachable")
+
     def bootstrap(self, gpus: int = 1) -> str:
         """`bash infra/bootstrap.sh`, as an operator runs it; returns its output."""
         done = subprocess.run(
@@ -87,36 +105,33 @@ class LocalCluster:
         )  # fmt: skip
         self.procs.append(proc)
         deadline = time.monotonic() + 90
-        with self.http() as client:
-            while time.monotonic() < deadline:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"worker for {pool} exited {proc.returncode}; see {log.name}")
-                workers = client.post(f"work_pools/{pool}/workers/filter", json={}).json()
-                if any(w.get("status") == "ONLINE" or w.get("last_heartbeat_time") for w in workers):
-                    return
-                time.sleep(0.5)
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker for {pool} exited {proc.returncode}; see {log.name}")
+            workers = self.api("POST", f"work_pools/{pool}/workers/filter", json={})
+            if any(w.get("status") == "ONLINE" or w.get("last_heartbeat_time") for w in workers):
+                return
+            time.sleep(0.5)
         raise RuntimeError(f"worker for {pool} did not come online in 90 s; see {log.name}")
 
     def deployment_id(self, name: str) -> str:
-        with self.http() as client:
-            response = client.get(f"deployments/name/{name}")
-            response.raise_for_status()
-            return str(response.json()["id"])
+        return str(self.api("GET", f"deployments/name/{name}")["id"])
 
-    def trigger(self, deployment: str, parameters: Mapping[str, Any]) -> str:
-        """Create a flow run of `flow/deployment` through the REST API, as the UI's "Run" does; returns its id."""
-        with self.http() as client:
-            response = client.post(
-                f"deployments/{self.deployment_id(deployment)}/create_flow_run", json={"parameters": dict(parameters)}
-            )
-            response.raise_for_status()
-            return str(response.json()["id"])
+    def trigger(
+        self, deployment: str, parameters: Mapping[str, Any], *, env: Mapping[str, str] | None = None
+    ) -> str:
+        """Create a flow run of `flow/deployment` through the REST API, as the UI's "Run" does; returns its id.
+
+        `env` goes to the run's job variables: a process worker adds it to that run's environment only.
+        """
+        body: dict[str, Any] = {"parameters": dict(parameters)}
+        if env:
+            body["job_variables"] = {"env": dict(env)}
+        path = f"deployments/{self.deployment_id(deployment)}/create_flow_run"
+        return str(self.api("POST", path, json=body)["id"])
 
     def flow_run(self, run_id: str) -> dict[str, Any]:
-        with self.http() as client:
-            response = client.get(f"flow_runs/{run_id}")
-            response.raise_for_status()
-            return dict(response.json())
+        return dict(self.api("GET", f"flow_runs/{run_id}"))
 
     def wait(self, run_id: str, timeout_s: float = 600, poll_s: float = 0.5) -> dict[str, Any]:
         """Poll until the run reaches a terminal state; returns the run (state included)."""
@@ -132,24 +147,15 @@ class LocalCluster:
     def flow_runs(self, deployment: str) -> list[dict[str, Any]]:
         """Every run of a deployment, oldest first."""
         body = {"flow_runs": {"deployment_id": {"any_": [self.deployment_id(deployment)]}}, "sort": "START_TIME_ASC"}
-        with self.http() as client:
-            response = client.post("flow_runs/filter", json=body)
-            response.raise_for_status()
-            return list(response.json())
+        return list(self.api("POST", "flow_runs/filter", json=body))
 
     def task_runs(self, flow_run_ids: list[str]) -> list[dict[str, Any]]:
         body = {"flow_runs": {"id": {"any_": flow_run_ids}}, "limit": 200}
-        with self.http() as client:
-            response = client.post("task_runs/filter", json=body)
-            response.raise_for_status()
-            return list(response.json())
+        return list(self.api("POST", "task_runs/filter", json=body))
 
     def logs(self, flow_run_ids: list[str]) -> list[dict[str, Any]]:
         body = {"logs": {"flow_run_id": {"any_": flow_run_ids}}, "sort": "TIMESTAMP_ASC", "limit": 200}
-        with self.http() as client:
-            response = client.post("logs/filter", json=body)
-            response.raise_for_status()
-            return list(response.json())
+        return list(self.api("POST", "logs/filter", json=body))
 
     def stop(self) -> None:
         for proc in reversed(self.procs):

@@ -1,20 +1,23 @@
 """The GPU step: a look's control map and drafts, as tasks the sprint maps over its looks, and as the
 `generate-drafts` flow that `infra/prefect.yaml` deploys on the `gpu` work pool.
 
-At scale the sprint (on a CPU worker) starts one `generate-drafts` run per look, so GPU workers do only GPU work
-and looks fan out over every GPU. A Prefect global concurrency limit (`SEAMLINE_GPU_LIMIT`, one slot per GPU)
-is held while a pipeline runs: a worker may start more runs than it has GPUs, and the limit, not luck, keeps two
-pipelines off one card. Without those settings everything runs in the sprint's own process, as on a laptop.
+At scale the sprint (on a CPU worker) starts `generate-drafts` runs on the gpu pool, each for a batch of
+`SEAMLINE_LOOKS_PER_RUN` looks mapped per look inside it, so GPU workers do only GPU work and looks fan out
+over every GPU. A run is a new process that imports torch and loads its pipeline once: batching looks pays
+that once per batch instead of once per look (`bench/sprint_scale.py` measures both). A Prefect global
+concurrency limit (`SEAMLINE_GPU_LIMIT`, one slot per GPU) is held while a pipeline runs: a worker may start
+more runs than it has GPUs, and the limit, not luck, keeps two pipelines off one card. Without those settings
+everything runs in the sprint's own process, as on a laptop.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.logging import get_run_logger
 from tqdm.auto import tqdm
 
@@ -24,7 +27,7 @@ from design_ai.errors import UserError
 from design_ai.store import Store
 from flows.common import RETRY_DELAYS, is_transient
 
-__all__ = ["generate_drafts", "generate_on_pool", "gpu_slot", "make_control", "make_drafts", "redraft"]
+__all__ = ["batches", "generate_drafts", "generate_on_pool", "gpu_slot", "make_control", "make_drafts", "redraft"]
 
 # How often a sprint checks on the generation runs it started (run_deployment's default is 5 s).
 POLL_SECONDS = 2.0
@@ -108,26 +111,32 @@ def redraft(look_id: int) -> int:
 
 @flow(name="generate-drafts", log_prints=True)
 def generate_drafts(
-    look_id: int, engine: EngineName | None = None, drafts: int | None = None, send_back: bool = False
+    look_ids: list[int], engine: EngineName | None = None, drafts: int | None = None, send_back: bool = False
 ) -> dict[str, Any]:
-    """One look's GPU work: its control map and drafts, or (`send_back`) the drafts of its reopened round.
+    """The GPU work of some looks: control maps and drafts, or (`send_back`) the drafts of reopened rounds.
 
     Args:
-        look_id: the look, registered by a design sprint.
+        look_ids: looks registered by a design sprint; each is its own task, each holds the GPU slot alone.
         engine: flat, tiny or controlnet; default from SEAMLINE_ENGINE.
         drafts: drafts per look, overriding the brief's `drafts`.
-        send_back: draft the look's open round with the reviewer's edits instead of its first round.
+        send_back: draft each look's open round with the reviewer's edits instead of its first round.
     """
     if send_back:
-        return {"look_id": look_id, "round": redraft(look_id)}
-    control_key = make_control(look_id)
-    ids = make_drafts(look_id, control_key, engine or get_settings().engine, drafts)
-    return {"look_id": look_id, "drafts": ids}
+        rounds = redraft.map(look_ids).result()
+        return {"rounds": dict(zip(map(str, look_ids), rounds, strict=True))}
+    controls = make_control.map(look_ids)
+    ids = make_drafts.map(look_ids, controls, unmapped(engine or get_settings().engine), unmapped(drafts)).result()
+    return {"drafts": dict(zip(map(str, look_ids), ids, strict=True))}
+
+
+def batches(look_ids: Sequence[int], size: int) -> list[list[int]]:
+    """Looks in runs of at most `size`, in order."""
+    return [list(look_ids[i : i + size]) for i in range(0, len(look_ids), size)]
 
 
 @task(name="generate-on-pool", retries=1, retry_delay_seconds=10, retry_condition_fn=is_transient)
-def generate_on_pool(look_id: int, engine: str, drafts: int | None, send_back: bool = False) -> str:
-    """Run `generate-drafts` for one look as the configured deployment and wait for it; returns its run id.
+def generate_on_pool(look_ids: list[int], engine: str, drafts: int | None, send_back: bool = False) -> str:
+    """Run `generate-drafts` for some looks as the configured deployment and wait for it; returns its run id.
 
     The child run is linked to this task (as_subflow), so the UI shows the sprint's fan-out. Its result is
     not needed: the drafts are in the database, which is the record. A crashed or failed child fails this
@@ -139,11 +148,12 @@ def generate_on_pool(look_id: int, engine: str, drafts: int | None, send_back: b
     name = settings.generate_deployment
     if not name:
         raise UserError("no generation deployment is configured", where="SEAMLINE_GENERATE_DEPLOYMENT")
+    label = f"look-{look_ids[0]}" if len(look_ids) == 1 else f"looks-{look_ids[0]}-{look_ids[-1]}"
     run = run_deployment(
         name,
-        parameters={"look_id": look_id, "engine": engine, "drafts": drafts, "send_back": send_back},
-        flow_run_name=f"look-{look_id}{'-redraft' if send_back else ''}",
-        tags=["seamline", f"look:{look_id}"],
+        parameters={"look_ids": look_ids, "engine": engine, "drafts": drafts, "send_back": send_back},
+        flow_run_name=f"{label}{'-redraft' if send_back else ''}",
+        tags=["seamline", *(f"look:{look_id}" for look_id in look_ids)],
         poll_interval=POLL_SECONDS,
         as_subflow=True,
     )
@@ -151,5 +161,5 @@ def generate_on_pool(look_id: int, engine: str, drafts: int | None, send_back: b
     if state is None or not state.is_completed():
         kind = state.type.value if state else "no state"
         message = state.message if state else ""
-        raise RuntimeError(f"{name} for look {look_id} (run {run.id}) ended {kind}: {message}")
+        raise RuntimeError(f"{name} for looks {look_ids} (run {run.id}) ended {kind}: {message}")
     return str(run.id)

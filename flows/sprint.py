@@ -16,7 +16,7 @@ from design_ai.errors import UserError
 from design_ai.review import state as review_state
 from design_ai.store import Store
 from flows.common import RETRY_DELAYS, is_transient
-from flows.generate import generate_on_pool, make_control, make_drafts, redraft
+from flows.generate import batches, generate_on_pool, make_control, make_drafts, redraft
 from flows.review import ReviewTimeout, wait_for_decision
 
 __all__ = ["design_sprint"]
@@ -94,9 +94,11 @@ def design_sprint(
         "new" if registered.created else "seen before",
     )  # fmt: skip
     if settings.generate_deployment:
-        # At scale: one generation run per look on the GPU pool; this run only waits for them.
-        logger.info("generating on %s, one run per look", settings.generate_deployment)
-        generate_on_pool.map(registered.look_ids, unmapped(engine_name), unmapped(drafts)).result()
+        # At scale: generation runs on the GPU pool, a batch of looks each; this run only waits for them.
+        runs = batches(registered.look_ids, settings.looks_per_run)
+        logger.info("generating on %s: %d runs of up to %d looks", settings.generate_deployment, len(runs),
+                    settings.looks_per_run)  # fmt: skip
+        generate_on_pool.map(runs, unmapped(engine_name), unmapped(drafts)).result()
     else:
         controls = make_control.map(registered.look_ids)
         draft_ids = make_drafts.map(registered.look_ids, controls, unmapped(engine_name), unmapped(drafts))
@@ -160,7 +162,7 @@ def _redraft(look_id: int) -> int:
         return redraft(look_id)
     from design_ai.review.state import open_round_number
 
-    generate_on_pool(look_id, settings.engine, None, send_back=True)
+    generate_on_pool([look_id], settings.engine, None, send_back=True)
     number = open_round_number(settings.resolved_database_url, look_id)
     if number is None:
         raise RuntimeError(f"look {look_id}: the redraft run finished but no review round is open")

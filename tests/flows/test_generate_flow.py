@@ -60,11 +60,11 @@ def test_generate_drafts_holds_the_gpu_limit(  # type: ignore[no-untyped-def]
     listener.setLevel(logging.INFO)
     listener.addHandler(Collect())
     monkeypatch.setattr(flows.generate, "_logger", lambda: listener)
-    result = generate_drafts(look_id=look_id, engine="flat", drafts=3)
-    assert result["look_id"] == look_id and len(result["drafts"]) == 3
+    result = generate_drafts(look_ids=[look_id], engine="flat", drafts=3)
+    assert list(result["drafts"]) == [str(look_id)] and len(result["drafts"][str(look_id)]) == 3
     assert lines == [f"GPU slot acquired: look {look_id} drafts", f"GPU slot released: look {look_id} drafts"]
     # Same look again: the drafts are found, not made twice.
-    assert generate_drafts(look_id=look_id, engine="flat", drafts=3)["drafts"] == result["drafts"]
+    assert generate_drafts(look_ids=[look_id], engine="flat", drafts=3)["drafts"] == result["drafts"]
 
 
 def test_a_missing_gpu_limit_fails_clearly_instead_of_running_unlimited(  # type: ignore[no-untyped-def]
@@ -74,7 +74,7 @@ def test_a_missing_gpu_limit_fails_clearly_instead_of_running_unlimited(  # type
 
     look_id = _register(tmp_path, settings)
     monkeypatch.setenv("SEAMLINE_GPU_LIMIT", "no-such-limit")
-    state = generate_drafts(look_id=look_id, engine="flat", return_state=True)
+    state = generate_drafts(look_ids=[look_id], engine="flat", return_state=True)
     assert state.is_failed()
     with pytest.raises(UserError, match=r"no global concurrency limit 'no-such-limit'.*prefect gcl create"):
         state.result()
@@ -84,4 +84,11 @@ def test_generation_on_a_pool_needs_a_deployment(settings) -> None:  # type: ign
     from flows.generate import generate_on_pool
 
     with pytest.raises(UserError, match="SEAMLINE_GENERATE_DEPLOYMENT"):
-        generate_on_pool.fn(1, "flat", None)
+        generate_on_pool.fn([1], "flat", None)
+
+
+def test_looks_go_to_runs_in_batches() -> None:
+    from flows.generate import batches
+
+    assert batches([1, 2, 3, 4, 5], 2) == [[1, 2], [3, 4], [5]]
+    assert batches([7], 8) == [[7]] and batches([], 8) == []

@@ -61,6 +61,7 @@ def test_design_sprint_runs_on_workers_with_postgres_and_s3(  # type: ignore[no-
         "SEAMLINE_DATABASE_URL": pg_url,
         "SEAMLINE_GENERATE_DEPLOYMENT": "generate-drafts/generate-drafts",
         "SEAMLINE_GPU_LIMIT": "gpu-generation",
+        "SEAMLINE_LOOKS_PER_RUN": "1",  # the widest fan-out: two looks, two runs, one GPU slot
         "SEAMLINE_DEVICE": "cpu",
         "SEAMLINE_IMAGE_SIZE": "128",  # the tiny engine's random weights draw noise at any size
         "SEAMLINE_STEPS": "4",
@@ -98,11 +99,11 @@ def test_design_sprint_runs_on_workers_with_postgres_and_s3(  # type: ignore[no-
         assert run["work_pool_name"] == "cpu"
 
         children = cluster.flow_runs("generate-drafts/generate-drafts")
-        assert len(children) == 2
+        assert len(children) == 2  # SEAMLINE_LOOKS_PER_RUN=1: a run per look
         assert {c["state"]["type"] for c in children} == {"COMPLETED"}
         assert {c["work_pool_name"] for c in children} == {"gpu"}
         assert all(c["parent_task_run_id"] for c in children)  # linked to the sprint's fan-out tasks
-        assert sorted(c["name"] for c in children) == sorted(f"look-{c['parameters']['look_id']}" for c in children)
+        assert sorted(c["name"] for c in children) == sorted(f"look-{c['parameters']['look_ids'][0]}" for c in children)
 
         # One GPU slot (limit 1): the two looks' pipelines ran one after the other, never together.
         spans = _spans(cluster.logs([c["id"] for c in children]), "GPU slot")
