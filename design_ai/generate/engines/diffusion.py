@@ -71,7 +71,7 @@ TINY_NOTE = "tiny random weights: the image is noise, for tests and plumbing onl
 
 # Speed settings applied on CUDA on top of diffusers' defaults (fp16 weights, SDPA attention), measured on an
 # H100 by `bench/generate.py --device cuda --ablate --compile` (figures in optimize_pipeline's docstring).
-CUDA_CHANNELS_LAST = True  # only together with torch.compile: eager, it was slower
+CUDA_CHANNELS_LAST = True  # only together with torch.compile: eager, it did not pay
 CUDA_FUSED_QKV = True
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
@@ -262,12 +262,13 @@ def optimize_pipeline(
 ) -> list[str]:
     """Apply this project's CUDA speed settings to a loaded pipeline; returns what was applied.
 
-    Measured on an H100 (`bench/generate.py --device cuda --ablate --compile`, SD 1.5 + ControlNet, 512², 20
-    steps, batch 4, fp16), each setting alone against diffusers out of the box: TF32 1.12x, fused QKV (one GEMM
-    of three) 1.16x, channels_last 1.04x, i.e. slower than TF32 alone: eager cuDNN convolutions lose more to
-    layout conversions than they gain. Under `torch.compile` (1.38x alone) channels_last pays: all three with
-    compile gave 1.53x. So channels_last follows `compile_models` unless asked for. Compile stays opt-in: its
-    first call takes minutes and recompiles per image size (diffusers #11363), worth it for long-lived GPU workers.
+    Measured on an H100 (`bench/generate.py --device cuda [--ablate] [--compile]`, SD 1.5 + ControlNet, 512²,
+    20 steps, batch 4, fp16, medians of 5-7 runs, each against diffusers out of the box in the same process):
+    eager, the settings move throughput within the run-to-run spread (2.9-3.7 images/s out of the box): TF32
+    1.12x, fused QKV 1.16x, channels_last alone 1.04x (below TF32 alone), all three 0.83x once; TF32 + fused
+    QKV 1.06x and 0.86x in two later runs. `torch.compile` is the one clear gain: 1.38x alone, 1.32x and 1.53x
+    with the three. So channels_last follows `compile_models` unless asked for, and compile stays opt-in: its
+    first call takes minutes and recompiles per image size (diffusers #11363), worth it for long-lived workers.
     """
     import torch
 
