@@ -123,3 +123,22 @@ def test_design_sprint_runs_on_workers_with_postgres_and_s3(  # type: ignore[no-
     assert len(drafts) == 4 and {d.engine for d in drafts} == {"tiny"}
     assert all(store.verify(d.image_key) for d in drafts)
     assert not (home / "store").exists()  # nothing went to a local folder
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SEAMLINE_GPU_COUNT": "0"}, "SEAMLINE_GPU_COUNT must be a whole number >= 1, not '0'"),
+        ({"SEAMLINE_GPU_COUNT": "two"}, "SEAMLINE_GPU_COUNT must be a whole number >= 1, not 'two'"),
+        ({"SEAMLINE_POOL_TYPE": "docker"}, "SEAMLINE_POOL_TYPE must be process or kubernetes, not 'docker'"),
+        ({"PREFECT_API_URL": ""}, "set PREFECT_API_URL"),
+    ],
+)
+def test_bootstrap_refuses_bad_settings_before_touching_the_server(env: dict[str, str], message: str) -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SEAMLINE_", "PREFECT_"))}
+    base["PREFECT_API_URL"] = "http://127.0.0.1:9/api"  # nothing listens there: a call would fail differently
+    done = subprocess.run(
+        ["bash", str(ROOT / "infra" / "bootstrap.sh")], env={**base, **env}, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode != 0 and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not done.stdout
