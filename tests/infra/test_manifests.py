@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from needs import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -67,9 +68,7 @@ def compose_cmd() -> list[str]:
         return ["docker", "compose"]
     if shutil.which("docker-compose"):
         return ["docker-compose"]
-    if os.environ.get("SEAMLINE_REQUIRE_COMPOSE") == "1":
-        pytest.fail("SEAMLINE_REQUIRE_COMPOSE=1 but neither `docker compose` nor docker-compose is installed")
-    pytest.skip("no Compose implementation (apt-get install docker-compose)")
+    missing("SEAMLINE_REQUIRE_COMPOSE", "no Compose implementation is installed (apt-get install docker-compose)")
 
 
 def _env_example() -> dict[str, str]:

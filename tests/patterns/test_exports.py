@@ -16,6 +16,7 @@ import ezdxf
 import numpy as np
 import pytest
 from ezdxf import bbox
+from needs import missing
 from PIL import Image
 from shapely.geometry import box
 
@@ -173,9 +174,7 @@ def _pdf_path_ops(pdf: bytes) -> int:
 def test_librecad_renders_the_dxf(dxf_file: Path, tmp_path: Path) -> None:
     """An independent reader (LibreCAD, libdxfrw) draws the file: a PDF with the pieces' lines in it."""
     if shutil.which("librecad") is None:
-        if os.environ.get("SEAMLINE_REQUIRE_LIBRECAD") == "1":
-            pytest.fail("librecad is not installed and SEAMLINE_REQUIRE_LIBRECAD=1")
-        pytest.skip("librecad is not installed (Debian package librecad)")
+        missing("SEAMLINE_REQUIRE_LIBRECAD", "librecad is not installed (Debian package librecad)")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
     subprocess.run(
         ["timeout", "60", "librecad", "dxf2pdf", "-a", "-t", str(tmp_path), str(dxf_file)],

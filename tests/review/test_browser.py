@@ -7,7 +7,6 @@ full-page screenshot of the look page in `test-artifacts/review-look.png` (and o
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from app_helpers import PASSWORD, make_user, sprint_looks
+from needs import missing
 
 from design_ai.config import Settings
 from design_ai.review.state import decide
@@ -39,15 +39,11 @@ CHROMIUM_ARGS = [
 def _chromium() -> str:
     path = shutil.which("chromium")
     if path is None:
-        if os.environ.get("SEAMLINE_REQUIRE_BROWSER") == "1":
-            pytest.fail("SEAMLINE_REQUIRE_BROWSER=1 but Debian's chromium is not installed (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium); set SEAMLINE_REQUIRE_BROWSER=1 to fail")
+        missing("SEAMLINE_REQUIRE_BROWSER", "Debian's chromium is not installed (apt-get install chromium)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        if os.environ.get("SEAMLINE_REQUIRE_BROWSER") == "1":
-            pytest.fail("SEAMLINE_REQUIRE_BROWSER=1 but the playwright package is not installed")
-        pytest.skip("the playwright package is not installed")
+        missing("SEAMLINE_REQUIRE_BROWSER", "the playwright package is not installed")
     return path
 
 
