@@ -45,9 +45,14 @@ def test_generate_drafts_holds_the_gpu_limit(  # type: ignore[no-untyped-def]
     import logging
 
     import flows.generate
+    from design_ai import sprint
+    from design_ai.brief import load_brief
+    from design_ai.store import Store
     from flows.generate import generate_drafts
 
-    look_id = _register(tmp_path, settings)
+    brief = load_brief(write_brief(tmp_path / "b", looks=[{}, {"name": "Second"}, {"name": "Third"}]))
+    look_ids = list(sprint.register_brief(brief, settings=settings, store=Store.from_settings(settings)).look_ids)
+    look_id = look_ids[0]
     monkeypatch.setenv("SEAMLINE_GPU_LIMIT", gpu_limit)
     # Prefect's run loggers are at WARNING in tests and its first run reconfigures logging: listen beside them.
     lines: list[str] = []
@@ -65,6 +70,12 @@ def test_generate_drafts_holds_the_gpu_limit(  # type: ignore[no-untyped-def]
     assert lines == [f"GPU slot acquired: look {look_id} drafts", f"GPU slot released: look {look_id} drafts"]
     # Same look again: the drafts are found, not made twice.
     assert generate_drafts(look_ids=[look_id], engine="flat", drafts=3)["drafts"] == result["drafts"]
+    # A batch takes the slot once for all its looks (the looks inside do not ask the server again).
+    lines.clear()
+    batch = generate_drafts(look_ids=look_ids[1:], engine="flat", drafts=2)
+    assert [len(ids) for ids in batch["drafts"].values()] == [2, 2]
+    what = f"looks {look_ids[1]}-{look_ids[2]} drafts"
+    assert lines == [f"GPU slot acquired: {what}", f"GPU slot released: {what}"]
 
 
 def test_a_missing_gpu_limit_fails_clearly_instead_of_running_unlimited(  # type: ignore[no-untyped-def]
