@@ -19,6 +19,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from design_ai.flats import PRESETS
+from design_ai.patterns.accuracy import truth_cm
 from design_ai.techpack.model import (
     BomLine,
     CarbonStage,
@@ -35,16 +37,7 @@ from design_ai.techpack.model import (
 __all__ = ["SAMPLE_BASE_MEASUREMENTS", "SAMPLE_SIZES", "sample_doc"]
 
 SAMPLE_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
-SAMPLE_BASE_MEASUREMENTS: dict[str, float] = {
-    "body_length": 72.0,
-    "chest_width": 56.0,
-    "hem_width": 56.0,
-    "shoulder_width": 52.0,
-    "sleeve_length": 22.0,
-    "sleeve_opening": 20.0,
-    "neck_width": 19.0,
-    "front_neck_drop": 9.0,
-}
+SAMPLE_BASE_MEASUREMENTS: dict[str, float] = truth_cm(PRESETS["boxy-tee"], "tshirt")
 """Size M of the bundled boxy tee (`design_ai.flats.PRESETS["boxy-tee"]`), finished, flat, in cm."""
 
 _POMS: list[tuple[str, str, str, float]] = [

@@ -21,21 +21,14 @@ from PIL import Image
 from shapely.geometry import box
 
 from design_ai.errors import UserError
+from design_ai.flats import PRESETS
+from design_ai.patterns.accuracy import truth_cm
 from design_ai.patterns.export_dxf import block_name, build_dxf, write_dxf
 from design_ai.patterns.export_svg import SIZE_COLOURS, graded_nest_png, graded_nest_svg, svg_document, write_svg
 from design_ai.patterns.grading import graded_pattern
 from design_ai.patterns.model import PatternSet, Piece
 
-BOXY_M = {
-    "body_length": 72.0,
-    "chest_width": 56.0,
-    "hem_width": 56.0,
-    "shoulder_width": 52.0,
-    "sleeve_length": 22.0,
-    "sleeve_opening": 20.0,
-    "neck_width": 19.0,
-    "front_neck_drop": 9.0,
-}
+BOXY_M = truth_cm(PRESETS["boxy-tee"], "tshirt")  # size M of the bundled boxy tee, in cm
 SIZES = ["S", "M", "L"]
 SVG = "{http://www.w3.org/2000/svg}"
 

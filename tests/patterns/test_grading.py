@@ -10,18 +10,11 @@ from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
 from design_ai.errors import UserError
+from design_ai.flats import PRESETS
+from design_ai.patterns.accuracy import truth_cm
 from design_ai.patterns.grading import grade, graded_pattern, load_grade_rules, size_index
 
-BOXY_M = {
-    "body_length": 72.0,
-    "chest_width": 56.0,
-    "hem_width": 56.0,
-    "shoulder_width": 52.0,
-    "sleeve_length": 22.0,
-    "sleeve_opening": 20.0,
-    "neck_width": 19.0,
-    "front_neck_drop": 9.0,
-}
+BOXY_M = truth_cm(PRESETS["boxy-tee"], "tshirt")  # size M of the bundled boxy tee, in cm
 RANGE = ["XS", "S", "M", "L", "XL", "XXL"]
 
 

@@ -11,6 +11,8 @@ from shapely import unary_union
 from shapely.geometry import Polygon, box
 
 from design_ai.errors import UserError
+from design_ai.flats import PRESETS
+from design_ai.patterns.accuracy import truth_cm
 from design_ai.patterns.grading import graded_pattern
 from design_ai.patterns.marker import (
     Instance,
@@ -24,16 +26,7 @@ from design_ai.patterns.marker import (
 )
 from design_ai.patterns.model import PatternSet
 
-BOXY_M = {
-    "body_length": 72.0,
-    "chest_width": 56.0,
-    "hem_width": 56.0,
-    "shoulder_width": 52.0,
-    "sleeve_length": 22.0,
-    "sleeve_opening": 20.0,
-    "neck_width": 19.0,
-    "front_neck_drop": 9.0,
-}
+BOXY_M = truth_cm(PRESETS["boxy-tee"], "tshirt")  # size M of the bundled boxy tee, in cm
 RATIO = {"XS": 1, "S": 2, "M": 3, "L": 3, "XL": 2, "XXL": 1}
 
 SMALL = {

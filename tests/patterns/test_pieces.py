@@ -12,6 +12,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from design_ai.errors import UserError
 from design_ai.flats import PRESETS
+from design_ai.patterns.accuracy import truth_cm
 from design_ai.patterns.model import Piece
 from design_ai.patterns.pieces import (
     armhole_length_cm,
@@ -21,16 +22,7 @@ from design_ai.patterns.pieces import (
     solve_cap_height,
 )
 
-BOXY_M = {
-    "body_length": 72.0,
-    "chest_width": 56.0,
-    "hem_width": 56.0,
-    "shoulder_width": 52.0,
-    "sleeve_length": 22.0,
-    "sleeve_opening": 20.0,
-    "neck_width": 19.0,
-    "front_neck_drop": 9.0,
-}
+BOXY_M = truth_cm(PRESETS["boxy-tee"], "tshirt")  # size M of the bundled boxy tee, in cm
 
 
 def by_name(pieces: list[Piece]) -> dict[str, Piece]:
