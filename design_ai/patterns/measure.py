@@ -59,34 +59,23 @@ from PIL import Image
 
 from design_ai.errors import UserError
 from design_ai.flats import CHEST_BELOW_UNDERARM_CM
-from design_ai.patterns.model import TSHIRT_POMS, GarmentMeasure
+from design_ai.patterns.model import GARMENTS, GarmentMeasure, poms_for
 from design_ai.patterns.silhouette import segment_garment
 
 __all__ = ["GARMENTS", "MAX_BODY_LENGTH_CM", "MIN_BODY_LENGTH_CM", "measure_garment", "poms_for"]
-
-GARMENTS: dict[str, bool] = {"tshirt": True, "longsleeve": True, "tank": False}
-"""The garments `measure_garment` reads, and whether each has sleeves (all share the T-shirt block)."""
 
 MIN_BODY_LENGTH_CM = 20.0
 MAX_BODY_LENGTH_CM = 200.0
 """A top's body length outside this range means the scale is wrong (or the picture is not a top)."""
 
-_SLEEVE_POMS = ("sleeve_length", "sleeve_opening")
 _CORNER_DEG = 40.0  # a turn at least this sharp within a nominal cm is a corner (HPS, hem, sleeve hem, armpit)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
 _MAX_TILT_DEG = 10.0  # the symmetry search range
 _SIDES_AGREE_CM = 3.0  # how far a landmark may lie from its mirror twin on the other side
 
 
-def poms_for(garment: str) -> tuple[str, ...]:
-    """The points of measure `measure_garment` reports for `garment`, in `TSHIRT_POMS` order."""
-    sleeved = _check_garment(garment)
-    return tuple(p for p in TSHIRT_POMS if sleeved or p not in _SLEEVE_POMS)
-
-
 def _check_garment(garment: str) -> bool:
-    if garment not in GARMENTS:
-        raise UserError(f"unknown garment {garment!r}: measurable garments are {', '.join(GARMENTS)}")
+    poms_for(garment)  # refuses an unknown garment
     return GARMENTS[garment]
 
 

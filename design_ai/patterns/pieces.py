@@ -49,7 +49,8 @@ from shapely.geometry import LineString, Polygon, box
 from shapely.geometry.polygon import orient
 
 from design_ai.errors import UserError
-from design_ai.patterns.model import Piece
+from design_ai.patterns.model import GARMENTS as MEASURED_GARMENTS
+from design_ai.patterns.model import Piece, poms_for
 
 __all__ = [
     "GARMENTS",
@@ -66,32 +67,10 @@ __all__ = [
 
 Point = tuple[float, float]
 
-GARMENTS = ("tshirt", "longsleeve", "tank")
+GARMENTS = tuple(MEASURED_GARMENTS)
 """Garments drafted from the T-shirt block."""
 
-REQUIRED_POMS: dict[str, tuple[str, ...]] = {
-    "tshirt": (
-        "body_length",
-        "chest_width",
-        "hem_width",
-        "shoulder_width",
-        "sleeve_length",
-        "sleeve_opening",
-        "neck_width",
-        "front_neck_drop",
-    ),
-    "longsleeve": (
-        "body_length",
-        "chest_width",
-        "hem_width",
-        "shoulder_width",
-        "sleeve_length",
-        "sleeve_opening",
-        "neck_width",
-        "front_neck_drop",
-    ),
-    "tank": ("body_length", "chest_width", "hem_width", "shoulder_width", "neck_width", "front_neck_drop"),
-}
+REQUIRED_POMS: dict[str, tuple[str, ...]] = {garment: poms_for(garment) for garment in GARMENTS}
 """The points of measure each garment needs (DESIGN.md definitions, flat, cm)."""
 
 OPTIONAL_POMS = ("shoulder_drop", "armhole_depth", "bicep_width")
