@@ -70,8 +70,8 @@ MAX_BODY_LENGTH_CM = 200.0
 
 _CORNER_DEG = 40.0  # a turn at least this sharp within a nominal cm is a corner (HPS, hem, sleeve hem, armpit)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
-_MAX_TILT_DEG = 10.0  # the symmetry search range
-_SIDES_AGREE_CM = 3.0  # how far a landmark may lie from its mirror twin on the other side
+_MAX_TILT_DEG = 14.0  # the symmetry search range: a picture up to 10° off is measured, with room to spare
+_SIDES_AGREE_CM = 1.0  # how far a landmark may lie from its mirror twin before one side is believed
 
 
 def _check_garment(garment: str) -> bool:
@@ -273,7 +273,11 @@ def _crossings_x(poly: np.ndarray, y: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Half:
-    """The landmarks of one half of the upright outline, in "right half" coordinates (mirrored for the left)."""
+    """The landmarks of one half of the upright outline, in "right half" coordinates (mirrored for the left).
+
+    `noise`: the RMS distance (px) of the outline from the straight lines the landmarks were fitted to,
+    a measure of how clean this half's edge is: when the two halves disagree, the cleaner one is believed.
+    """
 
     hps: np.ndarray
     shoulder: np.ndarray
@@ -283,27 +287,117 @@ class _Half:
     side_line: _Line
     sleeve_top: np.ndarray | None
     sleeve_bottom: np.ndarray | None
+    noise: float = 0.0
+
+
+def _heading(path: np.ndarray, k: int) -> np.ndarray:
+    """The direction of travel (degrees, unwrapped; 0 = +x, 90 = down the picture) at each point of a 1-px
+    resampled path, over `k` px either side, after a Gaussian of k/3 px along it.
+
+    The heading is the structure of a half outline traced from neck to hem: the shoulder and the sleeve's
+    top edge head outwards (0-80°), the sleeve hem turns across the sleeve (90° more), the underseam heads
+    back up towards the body (over 180°: nothing else on a top does), the side seam heads down (about 90°)
+    and the hem back to the centre (180°). Landmarks are where it passes half-way between two such runs.
+    """
+    n = len(path)
+    if n <= 2 * k + 2:
+        raise UserError("the garment's outline is too small to measure")
+    sm = cv2.GaussianBlur(path.astype(np.float64).reshape(-1, 1, 2), (1, 0), 0, sigmaY=k / 3,
+                          borderType=cv2.BORDER_REPLICATE).reshape(-1, 2)  # fmt: skip
+    d = sm[2 * k :] - sm[: -2 * k]
+    theta = np.degrees(np.unwrap(np.arctan2(d[:, 1], d[:, 0])))
+    return np.concatenate([np.full(k, theta[0]), theta, np.full(n - len(theta) - k, theta[-1])])
+
+
+def _first_at_or_above(values: np.ndarray, level: float, start: int, stop: int) -> int | None:
+    """The index of the first value at or above `level` in values[start:stop] (None if none is)."""
+    hits = np.nonzero(values[start:stop] >= level)[0]
+    return start + int(hits[0]) if len(hits) else None
+
+
+def _last_below(values: np.ndarray, level: float, start: int, stop: int) -> int | None:
+    """The index just after the last value below `level` in values[start:stop] (None if none is)."""
+    hits = np.nonzero(values[start:stop] < level)[0]
+    return start + int(hits[-1]) + 1 if len(hits) else None
+
+
+def _sleeve_runs(
+    theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float, garment: str
+) -> tuple[int, int, int]:
+    """The top and bottom sleeve-hem corners and the underarm of a half, from its heading and its corners.
+
+    Structure first: the underseam is the run that heads back towards the body, where the heading peaks
+    (`u`, over 180°) between shoulder and hem. The underarm is where the heading, after that peak, first
+    falls half-way from `u` to the side seam's heading. Going out along the sleeve, the bottom sleeve-hem
+    corner is the last convex corner (turn peak, `corners`) before the underseam, and the top one the last
+    convex corner before that, at least a centimetre away, with the sleeve hem between them heading across
+    the sleeve (its heading between the top edge's and the underseam's). The corner's turn only has to
+    exceed 20°: a rounded, soft or very open corner is found all the same, and a sleeve whose underseam is
+    not parallel to its top edge (a tapered sleeve) needs no fixed angle.
+    """
+    lo, hi = i_hps + max(2, round(2 * unit)), i_hem - max(2, round(2 * unit))
+    if hi - lo < 10:
+        raise UserError(f"could not find the sleeves of a {garment}: the outline from shoulder to hem is too short")
+    j_u = lo + int(np.argmax(theta[lo:hi]))
+    u = float(theta[j_u])
+    if u < 180.0:
+        raise UserError(
+            f"could not find the underarms of a {garment}: between shoulder and hem the outline never turns back "
+            "towards the body (a sleeveless top is measured as 'tank'; a sleeve drawn against the body hides its "
+            "armpit)"
+        )
+    convex = [i for i, t in corners if t > 0 and i_hps + 2 * unit < i < j_u]
+    if len(convex) < 2:
+        raise UserError(f"could not find the sleeve hems of a {garment}: no two corners at the sleeve's end")
+    i_sb = convex[-1]
+    top = [i for i in convex if i <= i_sb - unit]
+    if not top:
+        raise UserError(f"could not find the sleeve hems of a {garment}: the sleeve's end is under a centimetre")
+    i_st = top[-1]
+    side_from = j_u + max(2, round(3 * unit))
+    side = float(np.median(theta[side_from:i_hem])) if i_hem - side_from > 4 else 90.0
+    i_ua = _first_at_or_above(-theta, -(u + side) / 2, j_u, i_hem)
+    if i_ua is None or i_hem - i_ua < 2 * unit:
+        raise UserError(f"could not find the underarms of a {garment}: the underseam never turns down into the side")
+    return i_st, i_sb, i_ua
+
+
+def _is_sleeved(theta: np.ndarray, i_hps: int, i_hem: int, unit: float) -> bool:
+    """Whether a half has a sleeve: its outline heads back up towards the body somewhere below the HPS."""
+    lo, hi = i_hps + max(2, round(2 * unit)), i_hem - max(2, round(2 * unit))
+    return hi > lo and float(theta[lo:hi].max()) >= 185.0
+
+
+def _rms(points: np.ndarray, line: _Line) -> float:
+    off = (points - line.point) @ line.normal
+    return float(np.sqrt(np.mean(off * off))) if len(off) else 0.0
 
 
 def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, garment: str) -> _Half:
     """Landmarks of one half outline `path` (1-px resampled, neck centre -> hem centre, garment on the right).
 
     `unit` is a nominal centimetre in px (only sizes windows); `edge` is how far the outline lies outside the
-    drawn edge (each fitted line is moved inwards by it).
+    drawn edge (each fitted line is moved inwards by it). Structure first (the heading along the outline,
+    `_heading`), then each landmark is placed by the lines fitted to the edges either side of it.
     """
     k = max(4, round(0.8 * unit))
     margin = max(4, round(0.5 * unit))
     span = max(6, round(1.5 * unit))
+    n = len(path)
+    theta = _heading(path, k)
     corners = _corners(_turning(path, k), _WEAK_CORNER_DEG)
     convex = [c for c in corners if c[1] >= _CORNER_DEG]
-    n = len(path)
-    if len(convex) < 2:
-        raise UserError(f"could not find the corners of a {garment} in the outline (is the picture a top?)")
     top = int(np.argmin(path[:, 1]))
+    if not convex:
+        raise UserError(f"could not find the HPS of a {garment}: the outline has no corner where neck meets shoulder")
     i_hps = min(convex, key=lambda c: abs(c[0] - top))[0]
-    i_hem = convex[-1][0]
-    if i_hem <= i_hps:
-        raise UserError(f"could not find the hem of a {garment}: the outline has no corner below the shoulders")
+    # The hem corner: where the heading last passes half-way from the side seam's (about 90°) to the hem's
+    # (180°) before the hem's centre.
+    i_hem = _last_below(theta, 135.0, i_hps, n - margin)
+    if i_hem is None or i_hem <= i_hps + 4 * unit:
+        raise UserError(
+            f"could not find the hem of a {garment}: the outline does not turn into a hem below the shoulders"
+        )
 
     def seg(i: int, j: int) -> np.ndarray:
         """Path points from i to j with the rounded corner zones trimmed off both ends (less of them when
@@ -314,97 +408,72 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             raise UserError(f"the outline of this {garment} is too small or too jagged to measure")
         return path[i:j]
 
+    fitted: list[tuple[np.ndarray, _Line]] = []
+
     def line(i: int, j: int) -> _Line:
-        return _fit_line(seg(i, j)).moved_in(edge)
+        pts = seg(i, j)
+        fit = _fit_line(pts)
+        fitted.append((pts, fit))
+        return fit.moved_in(edge)
+
+    def noise() -> float:
+        return float(np.mean([_rms(pts, fit) for pts, fit in fitted]))
 
     hem_line = line(i_hem, n)
+    neck = path[max(0, i_hps - margin - 2 * span) : max(3, i_hps - margin)]
+    # The lower side seam (its last 12 cm above the hem) places the hem corner: a fitted or flared side
+    # curves, and a line through all of it would miss the corner.
+    lower_from = lambda i_ua: max(i_ua, i_hem - round(12 * unit))  # noqa: E731
+    has_sleeve = _is_sleeved(theta, i_hps, i_hem, unit)
+
+    if sleeved:
+        i_st, i_sb, i_ua = _sleeve_runs(theta, corners, i_hps, i_hem, unit, garment)
+        run = seg(i_hps, i_st)
+        b = _two_line_split(run, max(3, margin))
+        shoulder_fit, top_fit = _fit_line(run[: max(2, b - 1)]), _fit_line(run[b + 1 :])
+        fitted.extend([(run[: max(2, b - 1)], shoulder_fit), (run[b + 1 :], top_fit)])
+        shoulder_line, top_line = shoulder_fit.moved_in(edge), top_fit.moved_in(edge)
+        hem_s_line = line(i_st, i_sb)
+        under_line = line(i_sb, i_ua)
+        # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
+        side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
+        lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
+        return _Half(
+            hps=_neck_meets(neck, shoulder_line, edge),
+            shoulder=_intersect(shoulder_line, top_line),
+            underarm=_intersect(under_line, side_line),
+            hem=_intersect(lower_side, hem_line),
+            hem_line=hem_line,
+            side_line=side_line,
+            sleeve_top=_intersect(top_line, hem_s_line),
+            sleeve_bottom=_intersect(hem_s_line, under_line),
+            noise=noise(),
+        )
+
+    if has_sleeve:
+        raise UserError(f"this outline has sleeve hems and armpits: a {garment} has none (try 'tshirt')")
     between = [c for c in corners if i_hps < c[0] < i_hem]
     # An underarm lies in the upper part of the body (armhole depth is about a third of the body length):
     # a notch lower down the side seam is not one.
     low = path[i_hps, 1] + 0.6 * (path[i_hem, 1] - path[i_hps, 1])
     armpits = {c[0] for c in between if path[c[0], 1] <= low}
-    neck = path[max(0, i_hps - margin - 2 * span) : max(3, i_hps - margin)]
-
-    if sleeved:
-        i_st, i_sb, i_ua = _sleeve_corners(between, garment, i_hps, unit, armpits)
-        run = seg(i_hps, i_st)
-        b = _two_line_split(run, max(3, margin))
-        shoulder_line = _fit_line(run[: max(2, b - 1)]).moved_in(edge)
-        top_line = _fit_line(run[b + 1 :]).moved_in(edge)
-        hem_s_line = line(i_st, i_sb)
-        under_line = line(i_sb, i_ua)
-        side_line = line(i_ua, i_hem)
-        return _Half(
-            hps=_neck_meets(neck, shoulder_line, edge),
-            shoulder=_intersect(shoulder_line, top_line),
-            underarm=_intersect(under_line, side_line),
-            hem=_intersect(side_line, hem_line),
-            hem_line=hem_line,
-            side_line=side_line,
-            sleeve_top=_intersect(top_line, hem_s_line),
-            sleeve_bottom=_intersect(hem_s_line, under_line),
-        )
-
-    if _looks_sleeved(between, i_hps, unit, armpits):
-        raise UserError(f"this outline has sleeve hems and armpits: a {garment} has none (try 'tshirt')")
     i_sp, i_ua = _tank_corners(between, garment, i_hps, unit, armpits)
     shoulder_line = line(i_hps, i_sp)
     arm_start = _fit_line(path[i_sp + margin : i_sp + margin + span]).moved_in(edge)
     arm_end = _fit_line(path[max(0, i_ua - margin - span) : i_ua - margin]).moved_in(edge)
-    side_line = line(i_ua, i_hem)
+    side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
+    lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
     return _Half(
         hps=_neck_meets(neck, shoulder_line, edge),
         shoulder=_intersect(shoulder_line, arm_start),
         underarm=_intersect(arm_end, side_line),
-        hem=_intersect(side_line, hem_line),
+        hem=_intersect(lower_side, hem_line),
         hem_line=hem_line,
         side_line=side_line,
         sleeve_top=None,
         sleeve_bottom=None,
+        noise=noise(),
     )
-
-
-def _sleeve_corners(
-    corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float, armpits: set[int]
-) -> tuple[int, int, int]:
-    """The top and bottom sleeve-hem corners and the underarm among a half's corners below the HPS.
-
-    They come in that order along the outline (convex, convex, concave), the top corner at least a shoulder
-    (a nominal 5 cm) past the HPS, the bottom one at least a narrow cuff (3 cm) past it, and the underarm the
-    first concave corner after that (the underarm seam between them is straight) and among `armpits` (high
-    enough on the body): of all such triples, the one with the sharpest turns in total, so a small kink
-    elsewhere (where a seam meets the edge, a ragged stretch of a faint edge) is not taken for one of them.
-    """
-    convex = [c for c in corners if c[1] >= _CORNER_DEG]
-    concave = [c for c in corners if c[1] <= -_CORNER_DEG and c[0] in armpits]
-    if not concave:
-        raise UserError(
-            f"could not find the underarms of a {garment}: no armpit corner in the outline "
-            "(a sleeveless top is measured as 'tank')"
-        )
-    best: tuple[float, tuple[int, int, int]] | None = None
-    for a, ta in convex:
-        if a - i_hps < 5 * unit:
-            continue
-        for b, tb in convex:
-            if b - a < 3 * unit:
-                continue
-            after = [c for c in concave if c[0] > b]
-            if after and (best is None or ta + tb - after[0][1] > best[0]):
-                best = (ta + tb - after[0][1], (a, b, after[0][0]))
-    if best is None:
-        raise UserError(f"could not find the sleeve hems of a {garment} (two corners between shoulder and armpit)")
-    return best[1]
-
-
-def _looks_sleeved(corners: list[tuple[int, float]], i_hps: int, unit: float, armpits: set[int]) -> bool:
-    """Whether a half has a sleeve's corners: two square sleeve-hem corners, then a sharp armpit."""
-    try:
-        a, b, c = _sleeve_corners(corners, "", i_hps, unit, armpits)
-    except UserError:
-        return False
-    turn = dict(corners)
-    return turn[a] >= 50 and turn[b] >= 50 and turn[c] <= -50
 
 
 def _tank_corners(
@@ -421,7 +490,10 @@ def _tank_corners(
             if tb > 0 and b - a >= 5 * unit and b in armpits and (best is None or ta + tb > best[0]):
                 best = (ta + tb, (a, b))
     if best is None:
-        raise UserError(f"could not find the shoulder points and underarms of a {garment} in the outline")
+        raise UserError(
+            f"could not find the shoulder points and underarms of a {garment}: no armhole corners between "
+            "the neck and the hem"
+        )
     return best[1]
 
 
@@ -465,25 +537,44 @@ def _chest(
     return x_l, x_r
 
 
-def _check_sides(right: _Half, left: _Half, ppc: float, garment: str) -> None:
-    """Refuse a reading whose two halves disagree (each half is read on its own, the left one mirrored).
+def _reconcile(right: _Half, left: _Half, ppc: float) -> tuple[_Half, _Half]:
+    """Both halves as they are when they agree; otherwise the cleaner one (lower `noise`) for both.
 
-    A flat top is symmetric, so a landmark more than `_SIDES_AGREE_CM` away from its mirror twin means part
-    of the outline was lost (a light garment's edge taken for background) or the garment is not laid flat
-    and straight: numbers from it would be wrong, so none are given. The underarm may be twice as far off:
-    where a sleeve lies close to the body its place is less certain (and the POMs hardly depend on it).
+    Each half is read on its own, the left one mirrored, so on a flat top every landmark should lie on its
+    mirror twin. One further off than `_SIDES_AGREE_CM` (the underarm twice that: where a sleeve lies close
+    to the body its place is less certain) means one side's edge was lost or bent (a light garment's edge
+    taken for background, a fold): the side whose outline keeps closer to its fitted lines is believed and
+    mirrored, rather than averaging a wrong side in or refusing the picture.
     """
     for name in ("hps", "shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom"):
         a, b = getattr(right, name), getattr(left, name)
         if a is None or b is None:
             continue
-        apart = float(np.linalg.norm(a - b)) / ppc
-        if apart > _SIDES_AGREE_CM * (2 if name == "underarm" else 1):
-            raise UserError(
-                f"the two sides of this {garment} disagree by {apart:.1f} cm at the {name.replace('_', ' ')}: "
-                "its outline is not clean enough to measure (is an edge lost against the background, or is the "
-                "garment not laid out flat and symmetric?)"
-            )
+        if float(np.linalg.norm(a - b)) / ppc > _SIDES_AGREE_CM * (2 if name == "underarm" else 1):
+            best = right if right.noise <= left.noise else left
+            return best, best
+    return right, left
+
+
+def _both_halves(paths: tuple[np.ndarray, np.ndarray], unit: float, edge: float, sleeved: bool,
+                 garment: str) -> tuple[_Half, _Half]:  # fmt: skip
+    """Landmarks of both halves; where one half cannot be read, the other one mirrored stands for both.
+
+    Refuses (the reason of the right half, which names the landmark) only when neither half can be read.
+    """
+    got: list[_Half | None] = []
+    errors: list[UserError] = []
+    for p in paths:
+        try:
+            got.append(_half_landmarks(_resample(p), unit, edge, sleeved, garment))
+        except UserError as exc:
+            got.append(None)
+            errors.append(exc)
+    r, lm = got
+    if r is None and lm is None:
+        # A wrong garment type is the same on both sides: say that, not the first side's symptom.
+        raise next((e for e in errors if "try '" in str(e)), errors[0])
+    return (r or lm, lm or r)  # type: ignore[return-value]
 
 
 def _outline(mask: np.ndarray) -> np.ndarray:
@@ -588,8 +679,10 @@ def measure_garment(
     # 4. Landmarks on both halves (the left mirrored onto the right, so one routine reads both)
     height = float(upright[:, 1].max() - upright[:, 1].min())
     unit = height / 70.0  # a nominal cm: a top is about 70 cm from shoulder to hem
-    halves = [_half_landmarks(_resample(p), unit, sil.edge_px, sleeved, garment) for p in (right, left)]
-    r, lm = halves
+    r, lm = _both_halves((right, left), unit, sil.edge_px, sleeved, garment)
+    # Sides that disagree are judged at the picture's scale when it is given, else at the body length's.
+    judge = float(px_per_cm) if px_per_cm is not None else (r.hem[1] - r.hps[1]) / float(body_length_cm or 70.0)
+    r, lm = _reconcile(r, lm, max(judge, 1e-6))
 
     def unmirror(p: np.ndarray) -> np.ndarray:
         return np.array([2 * centre[0] - p[0], p[1]])
@@ -608,8 +701,6 @@ def measure_garment(
             f"at {ppc:g} px/cm this {garment} would be {body_cm:.1f} cm long (HPS to hem), not a plausible "
             f"top ({MIN_BODY_LENGTH_CM:g}-{MAX_BODY_LENGTH_CM:g} cm): check px_per_cm"
         )
-
-    _check_sides(r, lm, ppc, garment)
 
     # 6. Points of measure (px, upright frame)
     ua_y = (r.underarm[1] + lm.underarm[1]) / 2
