@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -19,6 +19,9 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+if TYPE_CHECKING:
+    from design_ai.patterns.drift import FidelityLimits
 
 __all__ = ["EngineName", "Settings", "get_settings"]
 
@@ -100,6 +103,16 @@ class Settings(BaseSettings):
         default=6 * 3600, gt=0, description="How long a generation run may wait for a GPU slot before failing."
     )
 
+    # Fidelity guard: a draft whose garment drifts this far from its sketch is flagged in the review queue,
+    # and approving it asks for confirmation. Judged when the queue is shown or a draft approved, so a changed
+    # limit applies to every draft waiting (each draft also keeps the flag it had when made).
+    fidelity_min_iou: float = Field(
+        default=0.85, ge=0.0, le=1.0, description="Least silhouette IoU (draft vs its placed sketch) not flagged."
+    )
+    fidelity_max_pom_cm: float = Field(
+        default=2.0, gt=0.0, le=50.0, description="Largest |draft - sketch| of any point of measure (cm) not flagged."
+    )
+
     # Patterns and markers.
     fabric_width_cm: float = Field(default=150.0, gt=0, le=400, description="Marker width when no material says.")
     seam_allowance_cm: float = Field(default=1.0, ge=0, le=5)
@@ -129,6 +142,13 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment beats the project's seamline.toml, which beats the defaults.
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def fidelity_limits(self) -> FidelityLimits:
+        """The fidelity guard's limits (`design_ai.patterns.drift`)."""
+        from design_ai.patterns.drift import FidelityLimits
+
+        return FidelityLimits(min_iou=self.fidelity_min_iou, max_pom_cm=self.fidelity_max_pom_cm)
 
     @property
     def resolved_database_url(self) -> str:

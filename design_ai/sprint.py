@@ -24,7 +24,16 @@ from design_ai.config import Settings
 from design_ai.db.models import Brief, Draft, Look, LookStatus
 from design_ai.db.session import session_scope
 from design_ai.errors import UserError
-from design_ai.generate.base import ControlMap, DraftPlan, DraftRequest, GenerationParams, Swatch, plan_drafts
+from design_ai.generate.base import (
+    ControlMap,
+    DraftPlan,
+    DraftRequest,
+    Engine,
+    GeneratedDraft,
+    GenerationParams,
+    Swatch,
+    plan_drafts,
+)
 from design_ai.images import decode_image, encode_png
 from design_ai.store import Store
 from design_ai.sustain.library import get_material
@@ -234,7 +243,12 @@ def make_drafts(
     edits: DraftEdits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[int]:
-    """The look's drafts for a round, generated only if any is missing; returns draft ids in plan order."""
+    """The look's drafts for a round, generated only if any is missing; returns draft ids in plan order.
+
+    Each new draft is compared with the look's sketch (the fidelity guard, `draft_fidelity`) before its row is
+    written, and the figures go into that row in the same transaction; drafts found from an earlier run are
+    neither generated nor measured again.
+    """
     from design_ai.generate.engines import get_engine
 
     url = settings.resolved_database_url
@@ -249,6 +263,7 @@ def make_drafts(
         request = look_request(look, sketch, settings, edits)
         n = edits.drafts if edits and edits.drafts else look.drafts_requested
         seed = edits.seed if edits and edits.seed is not None else look.seed
+        scale = _look_scale(look.spec)
 
     engine = get_engine(engine_name, settings)
     model_ids = engine.model_ids(control.control_type)
@@ -278,12 +293,14 @@ def make_drafts(
     if len(drafts) != n:
         raise RuntimeError(f"engine {engine.name} returned {len(drafts)} drafts, {n} were asked for")
     keys = [store.put(encode_png(d.image), "png") for d in drafts]
+    wanted = [h not in found for h in hashes]
+    figures = draft_fidelity(drafts, wanted, engine=engine, request=request, scale=scale, settings=settings)
 
     for attempt in range(2):
         try:
             with session_scope(url) as session:
                 found = existing(session)
-                for draft, key, params, h in zip(drafts, keys, all_params, hashes, strict=True):
+                for draft, key, params, h, fidelity in zip(drafts, keys, all_params, hashes, figures, strict=True):
                     if h in found:
                         continue
                     plan = draft.plan
@@ -312,6 +329,7 @@ def make_drafts(
                         params={**params, **draft.params},
                         seconds=round_seconds(draft.seconds),
                         note=draft.note,
+                        fidelity=fidelity,
                     )
                     session.add(row)
                 session.flush()
@@ -321,6 +339,53 @@ def make_drafts(
             if attempt:  # a concurrent run inserted the same drafts first: theirs stand
                 raise
     raise AssertionError("unreachable")
+
+
+def draft_fidelity(
+    drafts: list[GeneratedDraft],
+    wanted: list[bool],
+    *,
+    engine: Engine,
+    request: DraftRequest,
+    scale: dict[str, float],
+    settings: Settings,
+) -> list[dict[str, Any] | None]:
+    """The fidelity guard's figures for each wanted draft (None for the others), the sketch measured once.
+
+    Never raises for a draft or a sketch the guard cannot read: a draft-making run must not fail on its own
+    check; what could not be done is recorded as the draft's `error`, and the draft is flagged.
+    """
+    from design_ai.patterns.fidelity import compare_draft, reference_for
+
+    if not any(wanted):
+        return [None] * len(drafts)
+    limits = settings.fidelity_limits
+    placement = engine.placement(request.sketch.size, request.params.width, request.params.height)
+    try:
+        reference = reference_for(request.sketch, request.garment, **scale)
+    except Exception as exc:  # preflight checked the sketch; anything else is recorded, not raised
+        failed = _fidelity_failed(f"sketch not segmented: {exc}")
+        return [failed if w else None for w in wanted]
+    out: list[dict[str, Any] | None] = []
+    for draft, want in zip(drafts, wanted, strict=True):
+        try:
+            out.append(compare_draft(draft.image, reference, placement, limits).as_json() if want else None)
+        except Exception as exc:  # a bug in measuring must not lose the drafts: record it, flag the draft
+            out.append(_fidelity_failed(f"fidelity not measured: {type(exc).__name__}: {exc}"))
+    return out
+
+
+def _fidelity_failed(message: str) -> dict[str, Any]:
+    return {"iou": None, "pom_delta_cm": {}, "error": message, "flagged": True, "reasons": [message]}
+
+
+def _look_scale(spec: dict[str, Any]) -> dict[str, float]:
+    """The brief's scale of the look's sketch, as `measure_garment` takes it (empty when it gives none)."""
+    if spec.get("px_per_cm"):
+        return {"px_per_cm": float(spec["px_per_cm"])}
+    if spec.get("body_length_cm"):
+        return {"body_length_cm": float(spec["body_length_cm"])}
+    return {}
 
 
 def round_seconds(seconds: float) -> float:

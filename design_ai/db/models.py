@@ -114,6 +114,11 @@ class Draft(SQLModel, table=True):
     params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     seconds: float = 0.0
     note: str | None = Field(default=None, max_length=200)
+    fidelity: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=Column(JSON, nullable=True),
+        description="The fidelity guard's figures against the sketch (patterns.fidelity); None on older drafts",
+    )
     created_at: datetime = _ts()
 
 
@@ -186,6 +191,11 @@ class ReviewDecision(SQLModel, table=True):
     comment: str = Field(default="", max_length=4096)
     edits: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     source: str = Field(max_length=20, description="web, cli, api, prefect-ui or demo")
+    drift_confirmed: list[str] | None = Field(
+        default=None,
+        sa_column=Column(JSON, nullable=True),
+        description="An approved draft's drift reasons the reviewer confirmed; None when it was not flagged",
+    )
     decided_at: datetime = _ts()
 
 

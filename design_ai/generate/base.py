@@ -9,9 +9,12 @@ sprint can tell which drafts already exist before it generates anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from PIL import Image
+
+if TYPE_CHECKING:
+    from design_ai.generate.placement import Placement
 
 __all__ = [
     "ControlMap",
@@ -124,4 +127,8 @@ class Engine(Protocol):
 
     def generate(self, look: DraftRequest, control: ControlMap, n: int, seed: int) -> list[GeneratedDraft]:
         """Exactly `n` drafts in plan order, each `look.params.width` x `look.params.height`."""
+        ...
+
+    def placement(self, sketch_size: tuple[int, int], width: int, height: int) -> Placement:
+        """Where the sketch lands on a `width` x `height` draft (the fidelity guard maps it the same way)."""
         ...

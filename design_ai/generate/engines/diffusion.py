@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from design_ai.errors import UserError
 from design_ai.generate.base import ControlMap, DraftRequest, GeneratedDraft, plan_drafts
+from design_ai.generate.placement import Placement, stretch
 
 if TYPE_CHECKING:
     from design_ai.config import Settings
@@ -493,6 +494,10 @@ class ControlNetEngine:
         """
         return self._ids(self._resolve(control_type, for_loading=False))
 
+    def placement(self, sketch_size: tuple[int, int], width: int, height: int) -> Placement:
+        """Where the sketch (as its control map) lands on a `width` x `height` draft: stretched to fill it."""
+        return stretch(sketch_size, width, height)
+
     def _ids(self, resolved: _Resolved) -> dict[str, str]:
         ids = {
             "base": resolved.base.ref,
@@ -579,10 +584,10 @@ class ControlNetEngine:
         model_ids = self._ids(resolved)
         loaded = _get_pipeline(spec)
         params = look.params
-        size = (params.width, params.height)
         control_image = control.image.convert("RGB")
-        if control_image.size != size:
-            control_image = control_image.resize(size, Image.Resampling.LANCZOS)
+        placed = self.placement(control_image.size, params.width, params.height)
+        if control_image.size != placed.placed_size:
+            control_image = control_image.resize(placed.placed_size, Image.Resampling.LANCZOS)
         recorded = {
             "steps": params.steps,
             "guidance": params.guidance,

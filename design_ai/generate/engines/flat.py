@@ -23,6 +23,7 @@ from PIL import Image
 
 from design_ai.config import Settings
 from design_ai.generate.base import ControlMap, DraftPlan, DraftRequest, GeneratedDraft, Swatch, plan_drafts
+from design_ai.generate.placement import Placement, letterbox, place_image
 from design_ai.patterns.silhouette import background_colour, garment_mask
 
 __all__ = ["RENDERER_ID", "TEXTURES", "FlatEngine", "draft_garment_mask", "render_draft"]
@@ -59,17 +60,12 @@ class _Prepared:
 
 
 def _letterbox(sketch: Image.Image, width: int, height: int) -> np.ndarray:
-    """The sketch scaled to fit (with a 3 % border for the shadow), centred on its own background colour."""
+    """The sketch scaled to fit (with a 3 % border for the shadow), centred on its own background colour.
+
+    The geometry is `placement.letterbox`, which the fidelity guard uses to map the sketch the same way."""
     rgb = np.asarray(sketch.convert("RGB"), dtype=np.uint8)
     bg = tuple(int(v) for v in background_colour(rgb))
-    scale = 0.94 * min(width / rgb.shape[1], height / rgb.shape[0])
-    w, h = max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale))
-    resized = np.asarray(sketch.convert("RGB").resize((w, h), Image.Resampling.LANCZOS), dtype=np.uint8)
-    canvas = np.empty((height, width, 3), np.uint8)
-    canvas[:] = bg
-    x0, y0 = (width - w) // 2, (height - h) // 2
-    canvas[y0 : y0 + h, x0 : x0 + w] = resized
-    return canvas
+    return place_image(sketch, letterbox((rgb.shape[1], rgb.shape[0]), width, height), bg)  # type: ignore[arg-type]
 
 
 def _prepare(sketch: Image.Image, width: int, height: int) -> _Prepared:
@@ -251,6 +247,10 @@ class FlatEngine:
 
     def model_ids(self, control_type: str) -> dict[str, str]:
         return {"renderer": RENDERER_ID}
+
+    def placement(self, sketch_size: tuple[int, int], width: int, height: int) -> Placement:
+        """Where `generate` puts a sketch of this size on a `width` x `height` draft (letterboxed)."""
+        return letterbox(sketch_size, width, height)
 
     def generate(self, look: DraftRequest, control: ControlMap, n: int, seed: int) -> list[GeneratedDraft]:
         """`n` colorway renders of the look's sketch (the control map is not needed: the sketch has more)."""
