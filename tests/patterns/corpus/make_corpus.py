@@ -525,10 +525,7 @@ def render_filled(cv: Canvas, geom: Geometry, spec, rng) -> np.ndarray:
                  "outlined": outlined, "mode": mode}
 
 
-def render_draft(cv: Canvas, geom: Geometry, spec, rng):
-    H, W = cv.H, cv.W
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    mode = rng.choice(["white_on_grey", "dark", "colour", "colour", "mid"])
+def _draft_colours(rng, mode):
     if mode == "white_on_grey":
         back = np.array([1.0, 1.0, 1.0]) * rng.uniform(200, 222) + rng.uniform(-4, 4, 3)
         garment = np.array([1.0, 1.0, 1.0]) * rng.uniform(238, 250) + rng.uniform(-3, 2, 3)
@@ -541,6 +538,16 @@ def render_draft(cv: Canvas, geom: Geometry, spec, rng):
     else:
         back = hsv_colour(rng, s=(0.04, 0.2), v=(0.8, 0.97))
         garment = hsv_colour(rng, s=(0.4, 0.9), v=(0.35, 0.85))
+    return back, garment
+
+
+def render_draft(cv: Canvas, geom: Geometry, spec, rng):
+    H, W = cv.H, cv.W
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    mode = rng.choice(["white_on_grey", "dark", "colour", "colour", "mid"])
+    back, garment = _draft_colours(rng, mode)
+    while abs(lum(garment) - lum(back)) < 20:  # an edge seen in hue alone is not what a photo shows
+        back, garment = _draft_colours(rng, mode)
     contrast = abs(lum(garment) - lum(back))
     light_on_light = bool(np.abs(garment - back).max() <= 45 and lum(garment) > 180)
     # backdrop: tint, linear gradient, vignette, noise
@@ -557,7 +564,8 @@ def render_draft(cv: Canvas, geom: Geometry, spec, rng):
     off = rng.uniform(3, 9, 2) * np.array([rng.choice([-1, 1]), 1])
     M = np.float32([[1, 0, off[0]], [0, 1, off[1]]])
     sh = cv2.warpAffine(a, M, (W, H))
-    sh = cv2.GaussianBlur(sh, (0, 0), rng.uniform(7, 14))
+    sh_sigma = rng.uniform(7, 14)
+    sh = cv2.GaussianBlur(sh, (0, 0), sh_sigma)
     strength = min(0.18, 0.45 * max(contrast, 12) / max(lum(back), 1))
     img *= (1 - strength * sh)[..., None]
     # garment colour field: edge darkening, gradient, grain, stripes, folds, print
@@ -632,6 +640,8 @@ def render_draft(cv: Canvas, geom: Geometry, spec, rng):
     img += rng.normal(0, rng.uniform(1.0, 2.5), (H, W, 1)).astype(np.float32)
     return img, {"garment_rgb": [round(float(x)) for x in garment], "backdrop_rgb": [round(float(x)) for x in back],
                  "edge_blur_px": round(blur, 2), "stripes": stripes, "mode": str(mode),
+                 "shadow": {"offset_px": [round(float(x), 1) for x in off], "sigma_px": round(sh_sigma, 1),
+                            "strength": round(strength, 3)},
                  "light_on_light": light_on_light}
 
 
