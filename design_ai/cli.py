@@ -193,7 +193,8 @@ def _demo_approve(look_id: int, draft_id: int, reviewer: str) -> None:
         waiting = session.get(Look, look_id).status == LookStatus.IN_REVIEW  # type: ignore[union-attr]
     if waiting:  # a repeated demo finds its look approved already
         decide(settings.resolved_database_url, look_id=look_id, verdict="approve", reviewer=reviewer,
-               draft_id=draft_id, comment="approved by `seamline demo`", source="demo")  # fmt: skip
+               draft_id=draft_id, comment="approved by `seamline demo`", source="demo",
+               limits=settings.fidelity_limits)  # fmt: skip
 
 
 def _approved(look_id: int) -> int:

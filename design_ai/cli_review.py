@@ -98,15 +98,19 @@ def review_list(
     from design_ai.db.session import session_scope
     from design_ai.review.state import review_queue
 
-    with session_scope(_settings().resolved_database_url, readonly=True) as session:
-        queue = review_queue(session, limit=limit, offset=offset)
+    settings = _settings()
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
+        queue = review_queue(session, limit=limit, offset=offset, limits=settings.fidelity_limits)
     if as_json:
         typer.echo(json.dumps(queue, indent=2))
         return
     if not queue:
         typer.echo("the review queue is empty")
     for item in queue:
-        drafts = ", ".join(f"{d['draft_id']} ({d['colorway'] or '-'})" for d in item["drafts"])
+        drafts = ", ".join(
+            f"{d['draft_id']} ({d['colorway'] or '-'}{', DRIFTS' if (d['fidelity'] or {}).get('flagged') else ''})"
+            for d in item["drafts"]
+        )
         typer.echo(
             f"look {item['look_id']:<5} round {item['round']}  {item['name']}  [{item['collection']}]  "
             f"waiting {_age(item['age_s'])}  drafts: {drafts}"
@@ -130,7 +134,7 @@ def review_show(look: Annotated[int, typer.Argument(help="Look id.")], as_json: 
     settings = _settings()
     store = Store.from_settings(settings)
     with session_scope(settings.resolved_database_url, readonly=True) as session:
-        data = look_history(session, look)
+        data = look_history(session, look, limits=settings.fidelity_limits)
     data["sketch"] = store.locate(data["sketch_key"])
     data["control"]["image"] = store.locate(data["control"]["image_key"]) if data["control"]["image_key"] else None
     for rnd in data["rounds"]:
@@ -146,24 +150,54 @@ def review_show(look: Annotated[int, typer.Argument(help="Look id.")], as_json: 
         typer.echo(f"  round {rnd['round']} [{rnd['status']}] engine {rnd['engine']} {rnd['edits'] or ''}")
         for d in rnd["drafts"]:
             typer.echo(f"    draft {d['draft_id']}: {d['colorway'] or '-'}, seed {d['seed']}  {d['image']}")
+            for line in _fidelity_lines(d["fidelity"]):
+                typer.echo(f"      {line}")
         dec = rnd["decision"]
         if dec:
             typer.echo(
                 f"    → {dec['verdict']} by {dec['reviewer']} at {dec['decided_at']} ({dec['source']}): "
                 f"{dec['comment']}"
             )
+            if dec.get("drift_confirmed"):
+                typer.echo(f"      drift confirmed: {'; '.join(dec['drift_confirmed'])}")
+
+
+def _fidelity_lines(f: dict[str, Any] | None) -> list[str]:
+    """A draft's fidelity figures as a few aligned lines: verdict and IoU, then one row per POM."""
+    if not f:
+        return ["fidelity: not checked (made before the fidelity guard)"]
+    iou = f"{f['iou']:.3f}" if f["iou"] is not None else "-"
+    head = f"fidelity: {'DRIFTS' if f['flagged'] else 'ok'}  IoU {iou}"
+    if f["max_abs_delta_cm"] is not None:
+        head += f"  max |Δ| {f['max_abs_delta_cm']:.1f} cm"
+    lines = [head]
+    lines += [f"  ! {reason}" for reason in f["reasons"]]
+    if f["pom_delta_cm"]:
+        lines.append(f"  {'POM':<16} {'sketch':>7} {'draft':>7} {'Δ cm':>6}")
+        for pom, delta in f["pom_delta_cm"].items():
+            off = " *" if abs(delta) > f["limits"]["max_pom_cm"] else ""
+            sketch, draft = f["sketch_cm"].get(pom), f["draft_cm"].get(pom)
+            lines.append(f"  {pom:<16} {sketch or 0:>7.1f} {draft or 0:>7.1f} {delta:>+6.1f}{off}")
+    if f["note"]:
+        lines.append(f"  ({f['note']})")
+    return lines
 
 
 def _decide(look: int, verdict: str, user: str, *, as_json: bool, **kwargs: Any) -> None:
-    from design_ai.review.state import decide
+    from design_ai.review.state import DriftNotConfirmed, decide
     from design_ai.store import Store
 
     settings = _settings()
     account = _login(user)
-    record = decide(
-        settings.resolved_database_url, look_id=look, verdict=verdict, reviewer=account.name, source="cli",
-        four_eyes=settings.four_eyes, **kwargs,
-    )  # fmt: skip
+    common = {"look_id": look, "verdict": verdict, "reviewer": account.name, "source": "cli",
+              "four_eyes": settings.four_eyes, "limits": settings.fidelity_limits, **kwargs}  # fmt: skip
+    try:
+        record = decide(settings.resolved_database_url, **common)
+    except DriftNotConfirmed as exc:
+        # Asked in a terminal (as `--confirm-drift` would have said yes); refused with the reason otherwise.
+        if as_json or not sys.stdin.isatty() or not _ask_drift(str(exc)):
+            raise
+        record = decide(settings.resolved_database_url, **{**common, "confirm_drift": True})
     resumed = False
     drafted: list[int] = []
     if record.waiting_run_id:
@@ -185,7 +219,7 @@ def _decide(look: int, verdict: str, user: str, *, as_json: bool, **kwargs: Any)
         "verdict": record.verdict, "draft_id": record.draft_id, "reviewer": record.reviewer,
         "comment": record.comment, "edits": record.edits, "decided_at": record.decided_at.isoformat(),
         "next_round": record.next_round, "resumed_run": record.waiting_run_id if resumed else None,
-        "new_drafts": drafted,
+        "new_drafts": drafted, "drift_confirmed": record.drift_confirmed,
     }  # fmt: skip
     if as_json:
         typer.echo(json.dumps(out, indent=2))
@@ -197,16 +231,31 @@ def _decide(look: int, verdict: str, user: str, *, as_json: bool, **kwargs: Any)
         typer.echo(f"round {record.next_round} drafted: {', '.join(map(str, drafted))}")
 
 
+def _ask_drift(refusal: str) -> bool:
+    """Ask the reviewer at a terminal to confirm a flagged draft's drift."""
+    # "draft 7 drifts from its sketch (IoU 0.78 < 0.85): confirm ..." -> "Draft 7 drifts from its sketch (...)."
+    what = refusal.split("): confirm", 1)[0] + ")"
+    return typer.confirm(f"{what[:1].upper()}{what[1:]}. Approve anyway?", default=False, err=True)
+
+
 @review_app.command("approve")
 def review_approve(
     look: Annotated[int, typer.Argument(help="Look id.")],
     draft: Annotated[int, typer.Option(help="The draft to approve.")],
     user: AsOpt,
     comment: CommentOpt = "",
+    confirm_drift: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-drift",
+            help="Approve even if the draft drifts from its sketch (the fidelity guard flags it); "
+            "asked in a terminal, refused (exit 2) elsewhere.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Approve one draft of the look's open round (it goes on to production)."""
-    _decide(look, "approve", user, as_json=as_json, draft_id=draft, comment=comment)
+    _decide(look, "approve", user, as_json=as_json, draft_id=draft, comment=comment, confirm_drift=confirm_drift)
 
 
 @review_app.command("reject")

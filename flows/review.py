@@ -45,6 +45,9 @@ class ReviewInput(RunInput):
     seed: int | None = Field(default=None, ge=0, description="send back: a new seed")
     strength: float | None = Field(default=None, ge=0, le=2, description="send back: ControlNet strength")
     drafts: int | None = Field(default=None, ge=1, le=64, description="send back: how many drafts")
+    confirm_drift: bool = Field(
+        default=False, description="approve: yes, approve it although it drifts from its sketch (flagged draft)"
+    )
 
 
 class ReviewTimeout(Exception):
@@ -105,6 +108,7 @@ def wait_for_decision(look_id: int, round_no: int, *, deadline: float, descripti
             record = state.decide(
                 url, look_id=look_id, verdict=given.verdict, reviewer=given.reviewer, draft_id=given.draft_id,
                 comment=given.comment, source="prefect-ui", four_eyes=settings.four_eyes,
+                confirm_drift=given.confirm_drift, limits=settings.fidelity_limits,
                 edits={k: getattr(given, k) for k in ("prompt", "seed", "strength", "drafts")}
                 if given.verdict == "send_back" else None,
             )  # fmt: skip

@@ -52,6 +52,9 @@ class DecisionIn(BaseModel):
     seed: int | None = None
     strength: float | None = None
     drafts: int | None = None
+    confirm_drift: bool = Field(
+        default=False, description="Approve a draft the fidelity guard flags (its drift reasons are recorded)"
+    )
 
 
 class DecisionOut(BaseModel):
@@ -67,6 +70,7 @@ class DecisionOut(BaseModel):
     decided_at: datetime
     next_round: int | None
     waiting_run_id: str | None
+    drift_confirmed: list[str] | None = None
 
     @classmethod
     def of(cls, record: DecisionRecord) -> DecisionOut:
@@ -83,6 +87,7 @@ class DecisionOut(BaseModel):
             decided_at=record.decided_at,
             next_round=record.next_round,
             waiting_run_id=record.waiting_run_id,
+            drift_confirmed=record.drift_confirmed,
         )
 
 
@@ -114,19 +119,21 @@ def api_me(viewer: CurrentUser) -> MeOut:
 def api_queue(
     viewer: CurrentUser,
     session: SessionDep,
+    ctx: ContextDep,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     """Looks waiting for a decision, oldest first (`review_queue`); the total is in `X-Total-Count`."""
     response.headers["X-Total-Count"] = str(count_waiting(session))
-    return review_queue(session, limit=limit, offset=offset)
+    return review_queue(session, limit=limit, offset=offset, limits=ctx.settings.fidelity_limits)
 
 
 @router.get("/looks/{look_id}")
-def api_look(look_id: int, viewer: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def api_look(look_id: int, viewer: CurrentUser, session: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """The look with every round; each draft's `fidelity` is judged against the settings' limits."""
     try:
-        return look_history(session, look_id)
+        return look_history(session, look_id, limits=ctx.settings.fidelity_limits)
     except UserError as exc:
         raise _http(exc) from None
 
@@ -147,6 +154,7 @@ def api_decide(look_id: int, body: DecisionIn, viewer: ApiCsrfUser, ctx: Context
             edits=edits,
             source="api",
             expected_round=body.round,
+            confirm_drift=body.confirm_drift,
         )
     except UserError as exc:
         raise _http(exc) from None

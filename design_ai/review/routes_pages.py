@@ -30,7 +30,7 @@ from design_ai.review.deps import (
     require_form_csrf,
     start_session,
 )
-from design_ai.review.state import DecisionRecord, look_history, review_queue
+from design_ai.review.state import DecisionRecord, DriftNotConfirmed, look_history, review_queue
 from design_ai.review.web_context import AppContext, count_waiting, flash, status_for
 from design_ai.review.web_security import new_csrf_token, safe_next
 
@@ -42,6 +42,7 @@ PER_PAGE = 50
 VERDICT_LABEL = {"approve": "Approved", "reject": "Rejected", "send_back": "Sent back"}
 
 OptionalField = Annotated[str | None, Form()]
+_YES = frozenset({"1", "on", "yes", "true"})
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -94,13 +95,13 @@ def queue_page(
     total = count_waiting(session)
     pages = max(1, ceil(total / PER_PAGE))
     page = min(page, pages)
-    items = review_queue(session, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    items = review_queue(session, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, limits=ctx.settings.fidelity_limits)
     context = {"items": items, "total": total, "page": page, "pages": pages, "per_page": PER_PAGE}
     return ctx.render(request, "queue.html", context, viewer=viewer)
 
 
 def _look_context(ctx: AppContext, session: Session, viewer: Viewer, look_id: int) -> dict[str, Any]:
-    look = look_history(session, look_id)
+    look = look_history(session, look_id, limits=ctx.settings.fidelity_limits)
     rounds = look["rounds"]
     current = rounds[-1] if rounds else None
     open_for_review = (
@@ -121,6 +122,7 @@ def _look_context(ctx: AppContext, session: Session, viewer: Viewer, look_id: in
         "verdict_label": VERDICT_LABEL,
         "failed": {},
         "error": None,
+        "drift_refused": False,
     }
 
 
@@ -174,7 +176,10 @@ def decide_form(
     seed: OptionalField = None,
     strength: OptionalField = None,
     drafts: OptionalField = None,
+    confirm_drift: OptionalField = None,
 ) -> Response:
+    """A decision from the look page. Approving a flagged draft needs its "I have checked the drift" box
+    ticked (`confirm_drift`; the page's script asks before submitting without it): the server checks it."""
     submitted = {"verdict": verdict, "draft_id": draft_id, "comment": comment, "prompt": prompt, "seed": seed}
     submitted |= {"strength": strength, "drafts": drafts}
     try:
@@ -197,6 +202,7 @@ def decide_form(
             edits={k: v for k, v in edits.items() if v is not None},
             source="web",
             expected_round=_int_field(round, "round"),
+            confirm_drift=(confirm_drift or "").strip().lower() in _YES,
         )
     except UserError as exc:
         status = status_for(exc)
@@ -209,7 +215,7 @@ def decide_form(
             return ctx.render(
                 request, "error.html", {"status": status, "detail": str(exc)}, viewer=viewer, status_code=status
             )
-        context |= {"error": str(exc), "failed": submitted}
+        context |= {"error": str(exc), "failed": submitted, "drift_refused": isinstance(exc, DriftNotConfirmed)}
         return ctx.render(request, "look.html", context, viewer=viewer, status_code=status)
     with session_scope(ctx.db_url) as session:
         look = session.get(Look, look_id)

@@ -31,12 +31,14 @@ from design_ai.db.models import (
 )
 from design_ai.db.session import session_scope
 from design_ai.errors import UserError
+from design_ai.patterns.drift import FidelityLimits, drift_reasons, review_figures
 from design_ai.review.accounts import DECIDERS, Forbidden, get_account, require_role
 
 __all__ = [
     "MAX_COMMENT_BYTES",
     "Conflict",
     "DecisionRecord",
+    "DriftNotConfirmed",
     "Forbidden",
     "NotFound",
     "Resumer",
@@ -58,6 +60,10 @@ class NotFound(UserError):
 
 class Conflict(UserError):
     """The state changed under the caller: the round is closed or already decided (HTTP 409)."""
+
+
+class DriftNotConfirmed(Conflict):
+    """Approving a draft the fidelity guard flags, without confirming its drift (HTTP 409, CLI exit 2)."""
 
 
 class SendBackEdits(BaseModel):
@@ -86,6 +92,7 @@ class DecisionRecord:
     next_round: int | None  # the round a send-back opened
     waiting_run_id: str | None  # the Prefect run waiting on this round, to resume
     waiting_api_url: str | None
+    drift_confirmed: list[str] | None = None  # the approved draft's drift reasons the reviewer confirmed
 
     def as_input(self) -> dict[str, Any]:
         """The run input a waiting sprint is resumed with."""
@@ -97,6 +104,7 @@ class DecisionRecord:
             "reviewer": self.reviewer,
             "comment": self.comment,
             **{k: self.edits.get(k) for k in ("prompt", "seed", "strength", "drafts")},
+            "confirm_drift": bool(self.drift_confirmed),
         }
 
 
@@ -121,6 +129,7 @@ def _record(d: ReviewDecision, number: int, rnd: ReviewRound, next_round: int | 
         next_round=next_round,
         waiting_run_id=rnd.waiting_run_id,
         waiting_api_url=rnd.waiting_api_url,
+        drift_confirmed=list(d.drift_confirmed) if d.drift_confirmed else None,
     )
 
 
@@ -182,11 +191,17 @@ def decide(
     source: str = "api",
     four_eyes: bool = False,
     expected_round: int | None = None,
+    confirm_drift: bool = False,
+    limits: FidelityLimits | None = None,
 ) -> DecisionRecord:
     """Record one decision on the look's open round, in one transaction, or raise without writing.
 
     `expected_round` is the round the reviewer saw: a decision made on a page showing round 1 is refused once
     round 2 is open, instead of landing on drafts the reviewer never saw.
+
+    Approving a draft that the fidelity guard flags under `limits` (the settings' `fidelity_limits`; the
+    defaults when None) needs `confirm_drift=True`, else `DriftNotConfirmed` names the draft and its reasons;
+    a confirmed approval records those reasons in the decision's `drift_confirmed`.
     """
     if verdict not in {v.value for v in Verdict}:
         raise UserError(f"unknown verdict {verdict!r} (approve, reject or send_back)", where="verdict")
@@ -239,6 +254,13 @@ def decide(
                     raise NotFound(
                         f"draft {draft_id} is not a draft of look {look_id} round {rnd.number}", where="draft"
                     )
+                drift = drift_reasons(draft.fidelity, limits or FidelityLimits())
+                if drift and not confirm_drift:
+                    raise DriftNotConfirmed(
+                        f"draft {draft_id} drifts from its sketch ({'; '.join(drift)}): confirm the drift to approve it"
+                    )
+            else:
+                drift = []
             decision = ReviewDecision(
                 round_id=rnd.id,  # type: ignore[arg-type]
                 look_id=look_id,
@@ -249,6 +271,7 @@ def decide(
                 comment=comment,
                 edits=edit_values,
                 source=source,
+                drift_confirmed=drift or None,
             )
             session.add(decision)
             rnd.status, rnd.closed_at = RoundStatus.DECIDED.value, utcnow()
@@ -325,8 +348,11 @@ def round_state(url: str, look_id: int, number: int) -> tuple[str, DecisionRecor
         return rnd.status, (_record(d, rnd.number, rnd, nxt) if d is not None else None)
 
 
-def review_queue(session: Session, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    """Looks waiting for a decision, oldest round first, with brief, round, age and their drafts.
+def review_queue(
+    session: Session, *, limit: int = 100, offset: int = 0, limits: FidelityLimits | None = None
+) -> list[dict[str, Any]]:
+    """Looks waiting for a decision, oldest round first, with brief, round, age and their drafts (each with
+    its fidelity figures judged against `limits`, the settings' `fidelity_limits`; the defaults when None).
 
     Only the columns the queue shows are read (no JSON specs), through the (status, opened_at, id) index, so a
     page stays cheap with tens of thousands of looks waiting.
@@ -344,14 +370,16 @@ def review_queue(session: Session, *, limit: int = 100, offset: int = 0) -> list
     if rows:
         wanted = {(look_id, number) for look_id, _, number, *_ in rows}
         cols = (Draft.id, Draft.look_id, Draft.round, Draft.position, Draft.engine, Draft.seed, Draft.colorway_name,
-                Draft.colorway_hex, Draft.image_key, Draft.prompt, Draft.controlnet_scale, Draft.note)  # fmt: skip
+                Draft.colorway_hex, Draft.image_key, Draft.prompt, Draft.controlnet_scale, Draft.note,
+                Draft.fidelity)  # fmt: skip
         for d in session.exec(
             select(*cols).where(col(Draft.look_id).in_([r[0] for r in rows])).order_by(Draft.position)
         ).all():
             if (d[1], d[2]) in wanted:
                 drafts_by.setdefault((d[1], d[2]), []).append(
                     dict(zip(("draft_id", "look_id", "round", "position", "engine", "seed", "colorway",
-                              "colorway_hex", "image_key", "prompt", "controlnet_scale", "note"), d, strict=True))
+                              "colorway_hex", "image_key", "prompt", "controlnet_scale", "note", "fidelity"), d,
+                             strict=True))
                 )  # fmt: skip
     now = utcnow()
     out = []
@@ -360,6 +388,7 @@ def review_queue(session: Session, *, limit: int = 100, offset: int = 0) -> list
         drafts = drafts_by.get((look_id, number), [])
         for d in drafts:
             d.pop("look_id", None)
+            d["fidelity"] = review_figures(d["fidelity"], limits or FidelityLimits())
         out.append(
             {
                 "look_id": look_id,
@@ -371,12 +400,13 @@ def review_queue(session: Session, *, limit: int = 100, offset: int = 0) -> list
                 "waiting_since": opened.isoformat(),
                 "age_s": int((now - opened).total_seconds()),
                 "drafts": drafts,
+                "flagged_drafts": sum(1 for d in drafts if d["fidelity"] and d["fidelity"]["flagged"]),
             }
         )
     return out
 
 
-def _draft_json(d: Draft) -> dict[str, Any]:
+def _draft_json(d: Draft, limits: FidelityLimits) -> dict[str, Any]:
     return {
         "draft_id": d.id,
         "round": d.round,
@@ -389,12 +419,14 @@ def _draft_json(d: Draft) -> dict[str, Any]:
         "prompt": d.prompt,
         "controlnet_scale": d.controlnet_scale,
         "note": d.note,
+        "fidelity": review_figures(d.fidelity, limits),
     }
 
 
-def look_history(session: Session, look_id: int) -> dict[str, Any]:
+def look_history(session: Session, look_id: int, *, limits: FidelityLimits | None = None) -> dict[str, Any]:
     """Everything the look page shows: the look, its sketch and control map, and every round with its
-    drafts and decision."""
+    drafts (fidelity judged against `limits`, as in `review_queue`) and decision."""
+    limits = limits or FidelityLimits()
     look = session.get(Look, look_id)
     if look is None:
         raise NotFound(f"no look with id {look_id}", where="look")
@@ -424,7 +456,7 @@ def look_history(session: Session, look_id: int) -> dict[str, Any]:
                 "edits": r.edits,
                 "opened_at": r.opened_at.isoformat(),
                 "closed_at": r.closed_at.isoformat() if r.closed_at else None,
-                "drafts": [_draft_json(d) for d in drafts if d.round == r.number],
+                "drafts": [_draft_json(d, limits) for d in drafts if d.round == r.number],
                 "decision": (
                     {
                         "verdict": dec.verdict,
@@ -433,6 +465,7 @@ def look_history(session: Session, look_id: int) -> dict[str, Any]:
                         "comment": dec.comment,
                         "edits": dec.edits,
                         "source": dec.source,
+                        "drift_confirmed": dec.drift_confirmed,
                         "decided_at": dec.decided_at.isoformat(),
                     }
                     if (dec := decisions.get(r.id)) is not None

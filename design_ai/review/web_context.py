@@ -192,8 +192,11 @@ class AppContext:
         edits: dict[str, Any] | None,
         source: str,
         expected_round: int | None = None,
+        confirm_drift: bool = False,
     ) -> DecisionRecord:
-        """Record the decision (raising UserError subclasses without writing), then start its follow-ups."""
+        """Record the decision (raising UserError subclasses without writing), then start its follow-ups.
+
+        Approving a draft the fidelity guard flags needs `confirm_drift` (judged with the settings' limits)."""
         record = decide(
             self.db_url,
             look_id=look_id,
@@ -205,6 +208,8 @@ class AppContext:
             source=source,
             four_eyes=self.settings.four_eyes,
             expected_round=expected_round,
+            confirm_drift=confirm_drift,
+            limits=self.settings.fidelity_limits,
         )
         log.info(
             "look %s round %s: %s by %s (decision %s, source %s)",

@@ -107,4 +107,18 @@
       event.preventDefault();
     }
   });
+
+  /* Approving a draft that drifts from its sketch: ask, and tick the form's "I have checked the drift" box
+   * on yes. The server refuses the approval unless that box is ticked, with or without this script. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("approve-form") || !form.dataset.drift) { return; }
+    var box = form.querySelector('input[name="confirm_drift"]');
+    if (!box || box.checked) { return; }
+    if (window.confirm(form.dataset.drift)) {
+      box.checked = true;
+    } else {
+      event.preventDefault();
+    }
+  });
 })();

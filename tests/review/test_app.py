@@ -565,6 +565,7 @@ def test_resumer_called_with_the_run_and_input(tmp_path: Path, db_url: str, sett
             "seed": None,
             "strength": None,
             "drafts": None,
+            "confirm_drift": False,
         },
         "http://127.0.0.1:4200/api",
     )
