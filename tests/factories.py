@@ -98,6 +98,54 @@ def seed_looks(
     return list(reg.look_ids)
 
 
+def squash(image: Image.Image, sx: float = 1.0, sy: float = 0.8) -> Image.Image:
+    """The image scaled about its centre by (sx, sy), edges replicated: a garment that drifted from its sketch."""
+    import cv2
+    import numpy as np
+
+    arr = np.asarray(image.convert("RGB"))
+    h, w = arr.shape[:2]
+    m = np.float32([[sx, 0, (1 - sx) * w / 2], [0, sy, (1 - sy) * h / 2]])
+    return Image.fromarray(cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+
+
+def add_drifted_draft(settings: Settings, look_id: int) -> int:
+    """A draft of the look's latest round whose garment is squashed to 80 % height, measured by the real
+    fidelity guard (so it is flagged: IoU about 0.79); returns its id."""
+    import hashlib
+
+    from sqlmodel import col, select
+
+    from design_ai.db.models import Draft, Look
+    from design_ai.generate.placement import letterbox
+    from design_ai.images import decode_image, encode_png
+    from design_ai.patterns.fidelity import compare_draft, reference_for
+
+    store = Store.from_settings(settings)
+    with session_scope(settings.resolved_database_url) as session:
+        look = session.get(Look, look_id)
+        assert look is not None
+        last = session.exec(
+            select(Draft).where(Draft.look_id == look_id).order_by(col(Draft.round).desc(), col(Draft.position).desc())
+        ).first()
+        assert last is not None
+        sketch = decode_image(store.get(look.sketch_key), where="sketch")
+        drifted = squash(decode_image(store.get(last.image_key), where="draft"))
+        key = store.put(encode_png(drifted), "png")
+        scale = {"body_length_cm": look.spec["body_length_cm"]} if look.spec.get("body_length_cm") else {}
+        reference = reference_for(sketch, look.garment, **scale)
+        placement = letterbox(sketch.size, last.width, last.height)
+        fidelity = compare_draft(drifted, reference, placement, settings.fidelity_limits).as_json()
+        assert fidelity["flagged"], fidelity
+        fields = last.model_dump(exclude={"id", "created_at"})
+        row = Draft(**{**fields, "position": last.position + 1, "seed": last.seed + 1000, "image_key": key,
+                       "params_hash": hashlib.sha256(key.encode()).hexdigest(), "fidelity": fidelity,
+                       "note": "squashed to 80 % height (a drifted draft for tests)"})  # fmt: skip
+        session.add(row)
+        session.flush()
+        return row.id  # type: ignore[return-value]
+
+
 def add_user(settings: Settings, name: str, role: str) -> None:
     with session_scope(settings.resolved_database_url) as session:
         add_account(session, name=name, role=role, password=PASSWORD)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from factories import PASSWORD, seed_looks
+from factories import PASSWORD, add_drifted_draft, seed_looks
 from sqlmodel import func, select
 from test_cli import seamline
 
@@ -76,6 +76,61 @@ def test_users_and_a_decision_from_the_cli(tmp_path: Path, settings, env: dict[s
     assert json.loads(_ok(seamline("review", "list", "--json", env=env)).stdout) == []
     with session_scope(settings.resolved_database_url) as s:
         assert s.exec(select(func.count()).select_from(Draft)).one() == 5
+
+
+def _cli(*args: str, env: dict[str, str], answer: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """`seamline ARGS` with stdin not a terminal, or (with `answer`) a pseudo-terminal that types `answer`."""
+    import pty
+
+    cmd = [sys.executable, "-m", "design_ai.cli", *args]
+    full_env = {**os.environ, **env}
+    if answer is None:
+        return subprocess.run(cmd, capture_output=True, text=True, env=full_env, stdin=subprocess.DEVNULL, timeout=120)
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(cmd, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=full_env)  # fmt: skip
+        os.write(master, answer)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        os.close(slave)
+        os.close(master)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def test_a_drifted_draft_is_shown_and_approved_only_with_confirmation(tmp_path: Path, settings, env) -> None:  # type: ignore[no-untyped-def]
+    first, second = seed_looks(tmp_path / "b", settings, looks=2)
+    drifted = {look: add_drifted_draft(settings, look) for look in (first, second)}
+    _ok(_cli("user", "add", "ana", "--role", "reviewer", env=env))
+
+    queue = json.loads(_ok(_cli("review", "list", "--json", env=env)).stdout)
+    figures = {d["draft_id"]: d["fidelity"] for q in queue for d in q["drafts"]}
+    assert figures[drifted[first]]["flagged"] and figures[drifted[first]]["reasons"][0].startswith("IoU 0.")
+    assert sum(f["flagged"] for f in figures.values()) == 2 and all(f["iou"] is not None for f in figures.values())
+    shown = _ok(_cli("review", "show", str(first), env=env)).stdout
+    assert "fidelity: DRIFTS  IoU 0.7" in shown and "  ! IoU 0.7" in shown and "fidelity: ok  IoU 0.9" in shown
+
+    refused = _cli("review", "approve", str(first), "--draft", str(drifted[first]), "--as", "ana", env=env)
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert f"draft {drifted[first]} drifts from its sketch (IoU 0.7" in refused.stderr and "confirm" in refused.stderr
+    with session_scope(settings.resolved_database_url) as s:
+        assert s.exec(select(func.count()).select_from(ReviewDecision)).one() == 0
+
+    confirmed = json.loads(_ok(_cli("review", "approve", str(first), "--draft", str(drifted[first]), "--as", "ana",
+                                    "--confirm-drift", "--json", env=env)).stdout)  # fmt: skip
+    assert confirmed["verdict"] == "approve" and confirmed["drift_confirmed"][0].startswith("IoU 0.7")
+
+    # in a terminal, without --confirm-drift, the reviewer is asked
+    asked = _cli("review", "approve", str(second), "--draft", str(drifted[second]), "--as", "ana", env=env,
+                 answer=b"y\n")  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    assert (
+        f"Draft {drifted[second]} drifts from its sketch (IoU 0.7" in asked.stderr
+        and "Approve anyway? [y/N]" in asked.stderr
+    )
+    with session_scope(settings.resolved_database_url) as s:
+        rows = s.exec(select(ReviewDecision).order_by(ReviewDecision.id)).all()
+    assert [(r.draft_id, bool(r.drift_confirmed)) for r in rows] == [(drifted[first], True), (drifted[second], True)]
 
 
 def test_sprint_no_wait_queues_and_returns(tmp_path: Path, env: dict[str, str]) -> None:

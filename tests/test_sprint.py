@@ -107,3 +107,39 @@ def test_blank_sketch_fails_before_anything_is_written(tmp_path: Path, settings)
     with pytest.raises(UserError, match=r"looks\[0\]\.sketch: no garment found"):
         preflight(load_brief(path), settings, "flat")
     assert not Path(settings.home).exists()
+
+
+def test_drafts_carry_their_fidelity_and_a_rerun_measures_nothing(  # type: ignore[no-untyped-def]
+    tmp_path: Path, db_url: str, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import design_ai.patterns.fidelity as fidelity
+    from design_ai.flats import PRESETS, draw_tee_flat
+
+    calls = {"reference_for": 0, "compare_draft": 0}
+    for name in calls:
+        real = getattr(fidelity, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(fidelity, name, counted)
+    store = Store.from_settings(settings)
+    look = {"drafts": 3, "body_length_cm": None, "px_per_cm": 6.0, "generation": {"width": 256, "height": 256}}
+    path = write_brief(tmp_path / "b", looks=[look])
+    draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="line")[0].save(tmp_path / "b" / "sketches" / "tee.png")
+    [first] = _run(path, settings, store)
+    assert calls == {"reference_for": 1, "compare_draft": 3}  # the sketch measured once for the look's drafts
+    with session_scope(db_url) as s:
+        drafts = s.exec(select(Draft).order_by(Draft.position)).all()
+    for d in drafts:
+        f = d.fidelity
+        assert f is not None and f["error"] is None and not f["flagged"], f
+        assert f["iou"] > 0.95 and set(f["pom_delta_cm"]) >= {"body_length", "chest_width", "sleeve_length"}
+        assert f["max_abs_delta_cm"] < 2.0 and f["limits"] == {"min_iou": 0.85, "max_pom_cm": 2.0}
+
+    assert _run(path, settings, store) == [first]  # found, not generated: nothing measured again
+    assert calls == {"reference_for": 1, "compare_draft": 3}
+    look_id = drafts[0].look_id
+    more = make_drafts(look_id, "flat", settings=settings, store=store, edits=DraftEdits(drafts=4))
+    assert more[:3] == first and calls == {"reference_for": 2, "compare_draft": 4}  # only the new draft

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import add_user, seed_looks
+from factories import add_drifted_draft, add_user, seed_looks
 from sqlmodel import func, select
 
 from design_ai.db.models import Draft, Look, ReviewDecision, ReviewRound
 from design_ai.db.session import session_scope
 from design_ai.errors import UserError
+from design_ai.patterns.drift import FidelityLimits
 from design_ai.review.state import (
     Conflict,
+    DriftNotConfirmed,
     Forbidden,
     NotFound,
     decide,
@@ -156,3 +158,44 @@ def test_expire(world) -> None:  # type: ignore[no-untyped-def]
         assert s.get(Look, looks[0]).status == "expired"
     with pytest.raises(Conflict, match="has no open review round"):
         decide(url, look_id=looks[0], verdict="reject", reviewer="ana")
+
+
+def test_approving_a_drifted_draft_needs_its_drift_confirmed(world) -> None:  # type: ignore[no-untyped-def]
+    url, settings, looks, drafts = world
+    drifted = add_drifted_draft(settings, looks[0])
+    limits = settings.fidelity_limits
+    with session_scope(url) as s:
+        [item, _other] = review_queue(s, limits=limits)
+    shown = {d["draft_id"]: d["fidelity"] for d in item["drafts"]}
+    assert item["flagged_drafts"] == 1 and shown[drifted]["flagged"]
+    assert not any(shown[d]["flagged"] for d in drafts[looks[0]])  # the flat drafts follow the sketch
+    with pytest.raises(DriftNotConfirmed, match=rf"^draft {drifted} drifts from its sketch \(IoU 0\.\d+ < 0\.85\): "):
+        decide(url, look_id=looks[0], verdict="approve", reviewer="ana", draft_id=drifted, limits=limits)
+    assert _count(url, ReviewDecision) == 0  # refused: nothing written
+    with session_scope(url) as s:
+        assert s.get(Look, looks[0]).status == "in_review"
+
+    record = decide(url, look_id=looks[0], verdict="approve", reviewer="ana", draft_id=drifted, limits=limits,
+                    confirm_drift=True, comment="shorter on purpose")  # fmt: skip
+    assert record.drift_confirmed == shown[drifted]["reasons"] and record.as_input()["confirm_drift"] is True
+    with session_scope(url) as s:
+        history = look_history(s, looks[0], limits=limits)
+    decision = history["rounds"][0]["decision"]
+    assert decision["drift_confirmed"] == shown[drifted]["reasons"] and decision["comment"] == "shorter on purpose"
+
+
+def test_the_limits_in_force_at_decision_time_decide(world) -> None:  # type: ignore[no-untyped-def]
+    url, settings, looks, drafts = world
+    drifted = add_drifted_draft(settings, looks[1])  # flagged when made, under the default limits
+    lenient = FidelityLimits(min_iou=0.5, max_pom_cm=10.0)
+    with session_scope(url) as s:
+        figures = next(
+            d for d in look_history(s, looks[1], limits=lenient)["rounds"][0]["drafts"] if d["draft_id"] == drifted
+        )["fidelity"]
+    assert figures["flagged_when_made"] and not figures["flagged"] and figures["limits"]["min_iou"] == 0.5
+    record = decide(url, look_id=looks[1], verdict="approve", reviewer="ana", draft_id=drifted, limits=lenient)
+    assert record.drift_confirmed is None
+    # confirming a draft that is not flagged records nothing to confirm
+    record = decide(url, look_id=looks[0], verdict="approve", reviewer="ana", draft_id=drafts[looks[0]][0],
+                    limits=settings.fidelity_limits, confirm_drift=True)  # fmt: skip
+    assert record.drift_confirmed is None
