@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import add_user, write_brief
+from factories import add_drifted_draft, add_user, write_brief
 from sqlmodel import select
 
 from design_ai.db.models import Draft, Look, ReviewDecision, ReviewRound
@@ -101,30 +101,45 @@ def test_decision_typed_into_the_prefect_form_is_recorded(prefect_api, fast_revi
     run = Run(brief=str(write_brief(tmp_path / "b")), engine="flat")
     run.start()
     rnd = wait_until(lambda: waiting_round(url, 1, 1))
-    # wait for the pause itself, then answer as the Prefect UI does: input only, nothing in Seamline's database
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            resume_flow_run(
-                UUID(rnd.waiting_run_id),
-                run_input={
-                    "look_id": 1,
-                    "round": 1,
-                    "verdict": "reject",
-                    "reviewer": "ana",
-                    "comment": "not this season",
-                },
-            )
-            break
-        except Exception:
-            assert time.monotonic() < deadline
-            time.sleep(0.3)
+    drifted = add_drifted_draft(settings, 1)
+
+    def answer(**run_input: Any) -> None:
+        """Wait for the pause itself, then answer as the Prefect UI does: input only, nothing in Seamline's
+        database."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                resume_flow_run(UUID(rnd.waiting_run_id), run_input={"look_id": 1, "round": 1, **run_input})
+                return
+            except Exception:
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+
+    # approving a drifted draft without confirm_drift is refused like anywhere else: the run waits on
+    answer(verdict="approve", draft_id=drifted, reviewer="ana")
+    answer(verdict="reject", reviewer="ana", comment="not this season")
     run.join(60)
     assert run.error is None, run.error
     assert run.result["review"]["1"]["verdict"] == "reject"
     with session_scope(url) as s:
         decision = s.exec(select(ReviewDecision)).one()
     assert (decision.source, decision.reviewer, decision.comment) == ("prefect-ui", "ana", "not this season")
+
+
+def test_a_decision_record_resumes_with_input_the_prefect_form_accepts() -> None:
+    from datetime import UTC, datetime
+
+    from design_ai.review.state import DecisionRecord
+    from flows.review import ReviewInput
+
+    record = DecisionRecord(
+        decision_id=1, look_id=2, round=1, verdict="approve", draft_id=7, reviewer="ana", comment="", edits={},
+        source="web", decided_at=datetime.now(UTC), next_round=None, waiting_run_id="r", waiting_api_url=None,
+        drift_confirmed=["IoU 0.79 < 0.85"],
+    )  # fmt: skip
+    given = ReviewInput.model_validate(record.as_input())
+    assert given.confirm_drift is True and given.draft_id == 7
+    assert ReviewInput.model_validate({"look_id": 2, "round": 1, "verdict": "approve"}).confirm_drift is False
 
 
 def test_timeout_marks_looks_expired_and_fails_the_run(

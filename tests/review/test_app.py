@@ -19,6 +19,7 @@ from app_helpers import (
     make_user,
     sprint_looks,
 )
+from factories import add_drifted_draft, seed_looks
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -285,6 +286,55 @@ def test_approve_reject_via_api(tmp_path: Path, db_url: str, settings, make_clie
     assert _decide(client, csrf, a.look_id, verdict="maybe").status_code == 422
     assert _decide(client, csrf, a.look_id, verdict="reject", colour="red").status_code == 422
     assert client.get("/api/looks/999999").status_code == 404
+
+
+def test_a_drifted_draft_needs_confirmation_over_api_and_form(
+    tmp_path: Path, db_url: str, settings, make_client
+) -> None:  # type: ignore[no-untyped-def]
+    from design_ai.flats import PRESETS, draw_tee_flat
+
+    [a] = sprint_looks(tmp_path / "a", settings, looks=[{"name": "A"}])
+    # B from an exact flat at 256 px: its POMs are measured too (the rough test outline is too coarse for them)
+    flat, _ = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="line")
+    [b_id] = seed_looks(tmp_path / "b", settings, sketch=flat, name="B", generation={"width": 256, "height": 256})
+    drifted = {a.look_id: add_drifted_draft(settings, a.look_id), b_id: add_drifted_draft(settings, b_id)}
+    make_user(db_url, "ana")
+    client = make_client()
+    csrf = api_login(client, "ana")
+    queue = client.get("/api/queue").json()
+    assert [q["flagged_drafts"] for q in queue] == [1, 1]
+    figures = {d["draft_id"]: d["fidelity"] for q in queue for d in q["drafts"]}
+    assert figures[drifted[a.look_id]]["flagged"] and not figures[a.draft_ids[0]]["flagged"]
+    look = client.get(f"/api/looks/{a.look_id}").json()
+    shown = {d["draft_id"]: d["fidelity"] for d in look["rounds"][0]["drafts"]}
+    assert shown[drifted[a.look_id]]["reasons"][0].startswith("IoU 0.") and shown[a.draft_ids[1]]["iou"] > 0.9
+
+    before = db_counts(db_url)
+    r = _decide(client, csrf, a.look_id, verdict="approve", draft_id=drifted[a.look_id])
+    assert r.status_code == 409 and r.json()["detail"].startswith(
+        f"draft {drifted[a.look_id]} drifts from its sketch (IoU 0."
+    )
+    assert db_counts(db_url) == before
+    r = _decide(client, csrf, a.look_id, verdict="approve", draft_id=drifted[a.look_id], confirm_drift=True)
+    assert r.status_code == 201 and r.json()["drift_confirmed"] == shown[drifted[a.look_id]]["reasons"]
+
+    # the page: figures per draft, a badge in the queue, and the server refuses an unticked "checked the drift"
+    pages = make_client()
+    form_csrf = form_login(pages, "ana")
+    assert "1 drifted" in pages.get("/").text
+    page = pages.get(f"/looks/{b_id}").text
+    assert "Drifts from sketch" in page and "Matches sketch" in page and "I have checked the drift" in page
+    assert page.count('class="fid-table"') == 3 and '<th scope="row">chest width</th>' in page
+    assert "body_length -" in page  # squashed to 80 % height: the body is short by centimetres
+    assert page.count('name="confirm_drift"') == 1 and f"Draft #{drifted[b_id]} drifts from its sketch (IoU 0." in page
+    form = {"csrf_token": form_csrf, "verdict": "approve", "draft_id": str(drifted[b_id]), "round": "1"}
+    r = pages.post(f"/looks/{b_id}/decision", data=form)
+    assert r.status_code == 409 and "drifts from its sketch" in r.text and "drift-confirm is-asked" in r.text
+    assert len(decisions(db_url)) == 1
+    r = pages.post(f"/looks/{b_id}/decision", data={**form, "confirm_drift": "yes"})
+    assert r.status_code == 303, r.text
+    assert [bool(d.drift_confirmed) for d in decisions(db_url)] == [True, True]
+    assert "Drift confirmed by ana: IoU 0." in pages.get(f"/looks/{b_id}").text
 
 
 def test_send_back_with_edits_opens_a_new_round(tmp_path: Path, db_url: str, settings, make_client) -> None:  # type: ignore[no-untyped-def]

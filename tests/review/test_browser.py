@@ -1,4 +1,5 @@
-"""The review app in a real headless Chromium: log in, open the queue and a look, zoom, approve, see it leave.
+"""The review app in a real headless Chromium: log in, open the queue and a look, zoom, approve, see it leave;
+then approve a draft that drifts from its sketch, which asks for confirmation first.
 
 Runs Debian's `chromium` through Playwright's `executable_path` (no `playwright install`, which downloads). Skipped
 when chromium is missing, unless SEAMLINE_REQUIRE_BROWSER=1 (CI), which turns the skip into a failure. Keeps a
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from app_helpers import PASSWORD, make_user, sprint_looks
+from factories import add_drifted_draft
 from needs import missing
 
 from design_ai.config import Settings
@@ -77,8 +79,9 @@ def served(settings: Settings) -> Iterator[str]:
         thread.join(10)
 
 
-def _seed(tmp_path: Path, settings: Settings) -> tuple[int, list[int], int]:
-    """Look A in its second round (round 1 sent back with a comment), look B in round 1; both queued."""
+def _seed(tmp_path: Path, settings: Settings) -> tuple[int, list[int], int, int]:
+    """Look A in its second round (round 1 sent back with a comment), look B in round 1 with a drifted third
+    draft (returned last); both queued."""
     url = settings.resolved_database_url
     store = Store.from_settings(settings)
     generation = {"width": 256, "height": 256}
@@ -110,14 +113,14 @@ def _seed(tmp_path: Path, settings: Settings) -> tuple[int, list[int], int]:
         source="web",
     )
     _, ids = draft_open_round(a.look_id, settings=settings, store=store)
-    return a.look_id, list(ids), b.look_id
+    return a.look_id, list(ids), b.look_id, add_drifted_draft(settings, b.look_id)
 
 
 def test_review_in_chromium(tmp_path: Path, settings: Settings, served: str) -> None:
     executable = _chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    look_id, draft_ids, other_id = _seed(tmp_path, settings)
+    look_id, draft_ids, other_id, drifted = _seed(tmp_path, settings)
     chosen = draft_ids[1]
     problems: list[str] = []
     ARTIFACTS.mkdir(exist_ok=True)
@@ -140,6 +143,8 @@ def test_review_in_chromium(tmp_path: Path, settings: Settings, served: str) -> 
             expect(page.locator(".flash")).to_contain_text("Signed in as ana")
             expect(page.locator(f'[data-look="{look_id}"]')).to_be_visible()
             expect(page.locator(f'[data-look="{other_id}"]')).to_be_visible()
+            expect(page.locator(f'[data-look="{other_id}"] .badge-drift')).to_have_text("1 drifted")
+            expect(page.locator(f'[data-look="{look_id}"] .badge-drift')).to_have_count(0)
 
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(ARTIFACTS / "review-queue.png"))
@@ -173,6 +178,39 @@ def test_review_in_chromium(tmp_path: Path, settings: Settings, served: str) -> 
 
             page.goto(f"{served}/looks/{look_id}")
             expect(page.locator(".decision.verdict-approve")).to_contain_text("by ana")
+
+            # a draft that drifts from its sketch: its figures are on the page, approving it asks first
+            page.goto(f"{served}/looks/{other_id}")
+            card = page.locator(f"#draft-{drifted}")
+            expect(card.locator(".fidelity.is-flagged .badge-drift")).to_have_text("Drifts from sketch")
+            expect(card.locator(".fid-iou")).to_contain_text("IoU 0.7")
+            expect(card.locator(".fid-reasons")).to_contain_text("< 0.85")
+            expect(page.locator(".fidelity.is-faithful")).to_have_count(2)
+            expect(page.locator(".fidelity.is-faithful .fid-iou").first).to_contain_text("IoU 0.9")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(ARTIFACTS / "review-drift.png"), full_page=True)
+            asked: list[str] = []
+
+            def answer(accept: bool):  # type: ignore[no-untyped-def]
+                def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+                    asked.append(dialog.message)
+                    dialog.accept() if accept else dialog.dismiss()
+
+                return on_dialog
+
+            page.once("dialog", answer(False))
+            card.locator("button:has-text('Approve draft')").click()
+            expect(page).to_have_url(f"{served}/looks/{other_id}")  # said no: nothing sent
+            assert asked and asked[0].startswith(f"Draft #{drifted} drifts from its sketch (IoU 0.7"), asked
+            assert asked[0].endswith("Approve anyway?")
+            expect(card.locator("input[name=confirm_drift]")).not_to_be_checked()
+            page.once("dialog", answer(True))
+            card.locator("button:has-text('Approve draft')").click()
+            expect(page).to_have_url(served + "/")
+            expect(page.locator(".flash-ok")).to_contain_text(f"Approved draft #{drifted}")
+            assert len(asked) == 2
+            page.goto(f"{served}/looks/{other_id}")
+            expect(page.locator(".drift-confirmed")).to_contain_text("Drift confirmed by ana: IoU 0.7")
             page.click("button:has-text('Sign out')")
             expect(page).to_have_url(served + "/login")
         finally:
