@@ -5,9 +5,10 @@ Lives beside the other top-level tests because tests/patterns/ belongs to the pa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from conftest import ROOT
 from factories import squash
 from PIL import Image
 
@@ -16,6 +17,7 @@ from design_ai.generate.placement import letterbox, stretch
 from design_ai.patterns.drift import FidelityLimits, drift_reasons, judge, review_figures
 from design_ai.patterns.fidelity import compare_draft, reference_for
 
+ROOT = Path(__file__).resolve().parents[1]
 BOXY = ROOT / "examples" / "briefs" / "sketches" / "boxy-tee.png"
 LIMITS = FidelityLimits()
 
