@@ -13,8 +13,10 @@ the only difference is the sketch's outline stroke, drawn 1 px wide at 16 px/cm 
 from __future__ import annotations
 
 import io
+import json
 import math
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -23,7 +25,20 @@ from PIL import Image
 from design_ai.flats import PRESETS, TeeMeasurements, draw_tee_flat, tee_geometry
 from design_ai.patterns.measure import measure_garment, poms_for
 
-__all__ = ["PRESET_GARMENTS", "DrawnCase", "accuracy_table", "draft_case", "drawn_cases", "truth_cm"]
+__all__ = [
+    "PRESET_GARMENTS",
+    "CaseResult",
+    "CorpusCase",
+    "DrawnCase",
+    "accuracy_table",
+    "corpus_cases",
+    "corpus_report",
+    "draft_case",
+    "drawn_cases",
+    "measure_case",
+    "summarise",
+    "truth_cm",
+]
 
 PRESET_GARMENTS: dict[str, str] = {
     "boxy-tee": "tshirt",
@@ -160,3 +175,73 @@ def accuracy_table(cases: Iterable[DrawnCase]) -> dict[str, dict[str, float]]:
         for pom, true in case.truth_cm.items():
             errors.setdefault(pom, []).append(abs(got[pom] - true))
     return {pom: {"mae": round(float(np.mean(e)), 3), "max": round(float(np.max(e)), 3)} for pom, e in errors.items()}
+
+
+class CorpusCase(NamedTuple):
+    """One picture of a corpus on disk (`truth.json` beside an `images/` folder): what `corpus_report` reads."""
+
+    name: str
+    path: str
+    truth_cm: dict[str, float]
+    px_per_cm: float
+    garment: str
+    tags: dict[str, object]
+
+
+def corpus_cases(folder: str | Path) -> list[CorpusCase]:
+    """The cases of a corpus folder (the test corpus is `tests/patterns/corpus`: drawn independently of
+    `design_ai.flats`, so it checks the measurement on shapes this project did not draw)."""
+    folder = Path(folder)
+    entries = json.loads((folder / "truth.json").read_text())
+    return [
+        CorpusCase(e["file"], str(folder / "images" / e["file"]), e["truth_cm"], e["px_per_cm"], e["garment"],
+                   {**e["tags"], "garment": e["garment"]})  # fmt: skip
+        for e in entries
+    ]
+
+
+class CaseResult(NamedTuple):
+    """What measuring one case gave: its errors per POM (cm), or the refusal's message."""
+
+    case: CorpusCase
+    errors_cm: dict[str, float]
+    refusal: str | None
+    stage_seconds: dict[str, float]
+
+
+def measure_case(case: CorpusCase) -> CaseResult:
+    """Measure one corpus picture at its true scale; a refusal is a result, not an exception."""
+    from design_ai.errors import UserError
+
+    try:
+        got = measure_garment(Image.open(case.path), case.garment, px_per_cm=case.px_per_cm)
+    except UserError as exc:
+        return CaseResult(case, {}, str(exc), {})
+    errors = {p: round(got.measurements_cm[p] - v, 3) for p, v in case.truth_cm.items()}
+    return CaseResult(case, errors, None, got.stage_seconds)
+
+
+def summarise(results: Iterable[CaseResult]) -> dict[str, object]:
+    """Share of POMs within 1 cm, MAE, the worst POM (case, POM, error) and refusals over `results`."""
+    results = list(results)
+    errs = [(r.case.name, p, e) for r in results for p, e in r.errors_cm.items()]
+    absolute = np.array([abs(e) for _, _, e in errs]) if errs else np.zeros(0)
+    worst = max(errs, key=lambda t: abs(t[2])) if errs else None
+    return {
+        "cases": len(results),
+        "refused": sum(r.refusal is not None for r in results),
+        "poms": len(errs),
+        "within_1cm": float((absolute <= 1.0).mean()) if errs else float("nan"),
+        "mae_cm": float(absolute.mean()) if errs else float("nan"),
+        "worst": worst,
+    }
+
+
+def corpus_report(results: list[CaseResult], axes: Iterable[str]) -> dict[str, dict[str, object]]:
+    """`summarise` overall ("all") and per value of each tag in `axes` ("style=draft", "neck=V", ...)."""
+    out: dict[str, dict[str, object]] = {"all": summarise(results)}
+    for axis in axes:
+        values = sorted({str(r.case.tags.get(axis)) for r in results})
+        for v in values:
+            out[f"{axis}={v}"] = summarise(r for r in results if str(r.case.tags.get(axis)) == v)
+    return out

@@ -51,6 +51,7 @@ Pixel coordinates follow OpenCV: x right, y down, the centre of pixel (col, row)
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import cv2
@@ -234,6 +235,41 @@ def _corners(turn: np.ndarray, threshold: float) -> list[tuple[int, float]]:
     return out
 
 
+def _dp_corners(path: np.ndarray, eps: float, threshold: float, merge_px: float) -> list[tuple[int, float]]:
+    """(index, signed turn in degrees) of the vertices of the path simplified to within `eps` px
+    (Douglas-Peucker) that turn by `threshold` or more; positive is convex, as in `_turning`.
+
+    The simplification keeps the garment's corners and drops what is smaller than `eps`: the ragged edge of a
+    striped or textured draft, JPEG noise, a seam's end mark. A rounded corner keeps a vertex at its apex.
+    """
+    pts = np.ascontiguousarray(path, dtype=np.float32).reshape(-1, 1, 2)
+    simple = cv2.approxPolyDP(pts, float(eps), False).reshape(-1, 2).astype(np.float64)
+    # approxPolyDP returns points, not indices: map each vertex back to its place on the path, in order.
+    idx, j = [], 0
+    for v in simple:
+        d = np.hypot(path[j:, 0] - v[0], path[j:, 1] - v[1])
+        j = j + int(np.argmin(d))
+        idx.append(j)
+    turns = []
+    for a, b, c in zip(idx, idx[1:], idx[2:], strict=False):
+        u, w = path[b] - path[a], path[c] - path[b]
+        turns.append((b, math.degrees(math.atan2(u[0] * w[1] - u[1] * w[0], float(u @ w)))))
+    # A rounded corner may simplify to two or three vertices close together: one corner, at the sharpest
+    # of them, turning by their sum.
+    merged: list[list[tuple[int, float]]] = []
+    for b, t in turns:
+        if merged and b - merged[-1][-1][0] <= merge_px and (t > 0) == (merged[-1][-1][1] > 0):
+            merged[-1].append((b, t))
+        else:
+            merged.append([(b, t)])
+    out = []
+    for group in merged:
+        total = sum(t for _, t in group)
+        if abs(total) >= threshold:
+            out.append((max(group, key=lambda g: abs(g[1]))[0], total))
+    return out
+
+
 def _two_line_split(points: np.ndarray, margin: int) -> int:
     """The index that splits `points` into the two runs best fitted by two straight lines (least squares).
 
@@ -340,7 +376,7 @@ def _sleeve_runs(
         raise UserError(f"could not find the sleeves of a {garment}: the outline from shoulder to hem is too short")
     j_u = lo + int(np.argmax(theta[lo:hi]))
     u = float(theta[j_u])
-    if u < 180.0:
+    if not _is_sleeved(theta, corners, i_hps, i_hem, unit):
         raise UserError(
             f"could not find the underarms of a {garment}: between shoulder and hem the outline never turns back "
             "towards the body (a sleeveless top is measured as 'tank'; a sleeve drawn against the body hides its "
@@ -350,9 +386,9 @@ def _sleeve_runs(
     if len(convex) < 2:
         raise UserError(f"could not find the sleeve hems of a {garment}: no two corners at the sleeve's end")
     i_sb = convex[-1]
-    top = [i for i in convex if i <= i_sb - unit]
+    top = [i for i in convex if i <= i_sb - 3 * unit]
     if not top:
-        raise UserError(f"could not find the sleeve hems of a {garment}: the sleeve's end is under a centimetre")
+        raise UserError(f"could not find the sleeve hems of a {garment}: no corner 3 cm or more before the cuff's")
     i_st = top[-1]
     side_from = j_u + max(2, round(3 * unit))
     side = float(np.median(theta[side_from:i_hem])) if i_hem - side_from > 4 else 90.0
@@ -362,10 +398,19 @@ def _sleeve_runs(
     return i_st, i_sb, i_ua
 
 
-def _is_sleeved(theta: np.ndarray, i_hps: int, i_hem: int, unit: float) -> bool:
-    """Whether a half has a sleeve: its outline heads back up towards the body somewhere below the HPS."""
+def _is_sleeved(theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float) -> bool:
+    """Whether a half has a sleeve: below the HPS its outline heads back towards the body (a heading past
+    180°), or at least level with it (150°: a tapered sleeve whose underseam runs straight into the side)
+    after two sharp convex corners, the sleeve hem's. A tank's armhole turns inwards once, at the shoulder
+    point, and never heads back past about 150°.
+    """
     lo, hi = i_hps + max(2, round(2 * unit)), i_hem - max(2, round(2 * unit))
-    return hi > lo and float(theta[lo:hi].max()) >= 185.0
+    if hi <= lo:
+        return False
+    j_u = lo + int(np.argmax(theta[lo:hi]))
+    u = float(theta[j_u])
+    sharp = [i for i, t in corners if t >= _CORNER_DEG and i_hps + 2 * unit < i < j_u]
+    return u >= 185.0 or (u >= 150.0 and len(sharp) >= 2)
 
 
 def _rms(points: np.ndarray, line: _Line) -> float:
@@ -385,7 +430,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     span = max(6, round(1.5 * unit))
     n = len(path)
     theta = _heading(path, k)
-    corners = _corners(_turning(path, k), _WEAK_CORNER_DEG)
+    corners = _dp_corners(path, 0.35 * unit, _WEAK_CORNER_DEG, 1.5 * unit)
     convex = [c for c in corners if c[1] >= _CORNER_DEG]
     top = int(np.argmin(path[:, 1]))
     if not convex:
@@ -424,7 +469,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     # The lower side seam (its last 12 cm above the hem) places the hem corner: a fitted or flared side
     # curves, and a line through all of it would miss the corner.
     lower_from = lambda i_ua: max(i_ua, i_hem - round(12 * unit))  # noqa: E731
-    has_sleeve = _is_sleeved(theta, i_hps, i_hem, unit)
+    has_sleeve = _is_sleeved(theta, corners, i_hps, i_hem, unit)
 
     if sleeved:
         i_st, i_sb, i_ua = _sleeve_runs(theta, corners, i_hps, i_hem, unit, garment)
@@ -658,7 +703,15 @@ def measure_garment(
     _check_scale(px_per_cm, body_length_cm)
 
     # 2. Silhouette
+    clock = [time.perf_counter()]
+    stages: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        clock.append(time.perf_counter())
+        stages[name] = clock[-1] - clock[-2]
+
     sil = segment_garment(img)
+    lap("silhouette")
     h, w = sil.mask.shape
 
     # 3. Outline and deskew: turn the contour (not the picture) upright about the centroid.
@@ -676,6 +729,8 @@ def measure_garment(
     upright = (contour - centre) @ turn + centre
     right, left, neck_y = _halves(upright, float(centre[0]))
 
+    lap("outline_deskew")
+
     # 4. Landmarks on both halves (the left mirrored onto the right, so one routine reads both)
     height = float(upright[:, 1].max() - upright[:, 1].min())
     unit = height / 70.0  # a nominal cm: a top is about 70 cm from shoulder to hem
@@ -692,6 +747,8 @@ def measure_garment(
     body_px = hem_y - hps_y
     if body_px <= 0:
         raise UserError(f"could not measure the body length of this {garment}: the hem is not below the shoulders")
+
+    lap("landmarks")
 
     # 5. Scale
     ppc = body_px / body_length_cm if body_length_cm is not None else float(px_per_cm)  # type: ignore[arg-type]
@@ -743,4 +800,5 @@ def measure_garment(
         px_per_cm=round(ppc, 4),
         rotation_deg=round(-tilt, 2),
         image_size=(w, h),
+        stage_seconds={**stages, "poms": time.perf_counter() - clock[-1]},
     )

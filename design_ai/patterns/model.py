@@ -49,6 +49,8 @@ class GarmentMeasure:
     px_per_cm: float
     rotation_deg: float  # the deskew applied (counter-clockwise positive)
     image_size: tuple[int, int]  # (width, height)
+    # Where the time went (silhouette, outline_deskew, landmarks, poms): what bench/pattern_accuracy.py profiles.
+    stage_seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -518,26 +518,49 @@ def segment_garment(
         close_px = max(7, round(0.012 * min(h, w)))
     bg = background_colour(rgb)
     if _plain_background(rgb, bg):
-        threshold = _flat_threshold(rgb, bg, threshold)
-        ink = ink_mask(rgb, bg, threshold)
-        if not ink.any():
-            raise UserError("no garment found: the image is one plain colour (no outline or fill to trace)")
-        # Work on the ink's bounding box with a margin: outside it there is only background to flood.
-        box = _box_around(ink, close_px + 4)
-        crop = rgb[box]
-        region = enclosed_region(ink[box], close_px)
-        mask = _the_garment(region, min_fraction, "a flat", (h, w), box)
-        if _sharp_edged(crop, bg, mask):
-            stroke, contrast = _stroke_width(crop, mask, bg)
-            if stroke == 0.0:  # a fill: its own colour against the background sets where the ink threshold cuts
-                inner = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-                fill = np.median(crop[inner].astype(np.float32), axis=0) if inner.any() else bg
-                contrast = float(np.sqrt(((fill - bg) ** 2).sum()))
-            # A boundary pixel is in the mask from `threshold / contrast` coverage on, so on average its centre
-            # lies that much inside the ink's outer edge, which is half a stroke outside the drawn edge.
-            cover = min(1.0, threshold / contrast) if contrast > 0 else 0.5
-            return Silhouette(_paste(mask, box, (h, w)), "flat", bg, stroke, stroke / 2 - cover)
+        first = _flat_threshold(rgb, bg, threshold)
+        # A dark outline on a dark paper can sit under the threshold while the fill inside it does not: the
+        # mask then stops at the fill and the outline around it is not background. One more try with a
+        # threshold just clear of the paper's own noise takes the outline in before calling it a draft.
+        for level in dict.fromkeys((first, min(first, _noise_floor(rgb, bg) + 12.0))):
+            flat = _segment_flat(rgb, bg, level, close_px, min_fraction)
+            if flat is not None:
+                return flat
     return _segment_draft(rgb, bg, min_fraction)
+
+
+def _noise_floor(rgb: np.ndarray, background: np.ndarray) -> float:
+    """The 99.5th percentile RGB distance of the border from the background: what is noise, not ink."""
+    h, w = rgb.shape[:2]
+    border = _border_pixels(rgb, _border_band(h, w)).astype(np.float32)
+    return float(np.percentile(np.sqrt(((border - background) ** 2).sum(axis=1)), 99.5))
+
+
+def _segment_flat(
+    rgb: np.ndarray, bg: np.ndarray, threshold: float, close_px: int, min_fraction: float
+) -> Silhouette | None:
+    """The flat branch of `segment_garment` at one ink threshold; None when the mask's surroundings are not
+    background (a shadow, or an outline under the threshold)."""
+    h, w = rgb.shape[:2]
+    ink = ink_mask(rgb, bg, threshold)
+    if not ink.any():
+        raise UserError("no garment found: the image is one plain colour (no outline or fill to trace)")
+    # Work on the ink's bounding box with a margin: outside it there is only background to flood.
+    box = _box_around(ink, close_px + 4)
+    crop = rgb[box]
+    region = enclosed_region(ink[box], close_px)
+    mask = _the_garment(region, min_fraction, "a flat", (h, w), box)
+    if not _sharp_edged(crop, bg, mask):
+        return None
+    stroke, contrast = _stroke_width(crop, mask, bg)
+    if stroke == 0.0:  # a fill: its own colour against the background sets where the ink threshold cuts
+        inner = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        fill = np.median(crop[inner].astype(np.float32), axis=0) if inner.any() else bg
+        contrast = float(np.sqrt(((fill - bg) ** 2).sum()))
+    # A boundary pixel is in the mask from `threshold / contrast` coverage on, so on average its centre
+    # lies that much inside the ink's outer edge, which is half a stroke outside the drawn edge.
+    cover = min(1.0, threshold / contrast) if contrast > 0 else 0.5
+    return Silhouette(_paste(mask, box, (h, w)), "flat", bg, stroke, stroke / 2 - cover)
 
 
 def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silhouette:
