@@ -324,6 +324,7 @@ class _Half:
     sleeve_top: np.ndarray | None
     sleeve_bottom: np.ndarray | None
     noise: float = 0.0
+    v_tip_y: float | None = None  # a V neckline's tip, where its straight sides meet the centre line
 
 
 def _heading(path: np.ndarray, k: int) -> np.ndarray:
@@ -430,12 +431,16 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     span = max(6, round(1.5 * unit))
     n = len(path)
     theta = _heading(path, k)
-    corners = _dp_corners(path, 0.35 * unit, _WEAK_CORNER_DEG, 1.5 * unit)
+    corners = _dp_corners(path, 0.5 * unit, _WEAK_CORNER_DEG, 1.5 * unit)
     convex = [c for c in corners if c[1] >= _CORNER_DEG]
     top = int(np.argmin(path[:, 1]))
     if not convex:
         raise UserError(f"could not find the HPS of a {garment}: the outline has no corner where neck meets shoulder")
-    i_hps = min(convex, key=lambda c: abs(c[0] - top))[0]
+    # The HPS: the half's highest point, where a sloping shoulder meets the neckline, when a corner is
+    # there (a rounded one may simplify to vertices either side of it); on a level shoulder, the corner
+    # nearest that point.
+    near_top = [c for c in convex if abs(c[0] - top) <= 2 * unit]
+    i_hps = top if near_top else min(convex, key=lambda c: abs(c[0] - top))[0]
     # The hem corner: where the heading last passes half-way from the side seam's (about 90°) to the hem's
     # (180°) before the hem's centre.
     i_hem = _last_below(theta, 135.0, i_hps, n - margin)
@@ -493,6 +498,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             sleeve_top=_intersect(top_line, hem_s_line),
             sleeve_bottom=_intersect(hem_s_line, under_line),
             noise=noise(),
+            v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
         )
 
     if has_sleeve:
@@ -518,6 +524,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         sleeve_top=None,
         sleeve_bottom=None,
         noise=noise(),
+        v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
     )
 
 
@@ -540,6 +547,28 @@ def _tank_corners(
             "the neck and the hem"
         )
     return best[1]
+
+
+def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
+    """Where a V neckline's straight side, produced, meets the centre line (y, px); None for a curved one.
+
+    A V's tip is a narrow wedge of background, and a soft-edged draft or a JPEG fills its last few
+    millimetres with garment, so the outline's own crossing of the centre line lies above the drawn tip.
+    When the middle of the neckline (20-70 % of its length from the centre) is straight, to within about
+    a millimetre, and its first fifth runs the same way (a crew or scoop neck leaves the centre level), the tip is that line's crossing with the centre line (`neckline[0]`'s x).
+    """
+    if len(neckline) < 20:
+        return None
+    a, b = round(0.2 * len(neckline)), round(0.7 * len(neckline))
+    pts = neckline[a:b]
+    fit = _fit_line(pts)
+    if _rms(pts, fit) > 0.12 * unit or abs(fit.direction[0]) < 0.2:
+        return None
+    # A crew or scoop neckline leaves the centre level; a V's leaves along its straight side.
+    start = neckline[a] - neckline[0]
+    if float(start @ fit.direction) < math.cos(math.radians(15)) * float(np.linalg.norm(start)):
+        return None
+    return fit.moved_in(edge).y_at(float(neckline[0, 0]))
 
 
 def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float) -> np.ndarray:
@@ -764,6 +793,9 @@ def measure_garment(
     chest_y = ua_y + CHEST_BELOW_UNDERARM_CM * ppc
     chest_l, chest_r = _chest(upright, chest_y, float(centre[0]), r.side_line, lm.side_line, sil.edge_px, unit)
     neck_pt = np.array([float(centre[0]), neck_y + sil.edge_px])
+    tips = [t for t in (r.v_tip_y, lm.v_tip_y) if t is not None]
+    if tips and 0 < float(np.mean(tips)) - neck_pt[1] < 3 * unit:
+        neck_pt[1] = float(np.mean(tips))
     px = {
         "body_length": body_px,
         "chest_width": chest_r - chest_l,
