@@ -194,8 +194,14 @@ def corpus_cases(folder: str | Path) -> list[CorpusCase]:
     folder = Path(folder)
     entries = json.loads((folder / "truth.json").read_text())
     return [
-        CorpusCase(e["file"], str(folder / "images" / e["file"]), e["truth_cm"], e["px_per_cm"], e["garment"],
-                   {**e["tags"], "garment": e["garment"]})  # fmt: skip
+        CorpusCase(
+            e["file"],
+            str(folder / "images" / e["file"]),
+            e["truth_cm"],
+            e["px_per_cm"],
+            e["garment"],
+            {**e["tags"], "garment": e["garment"]},
+        )
         for e in entries
     ]
 

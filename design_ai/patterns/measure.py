@@ -555,7 +555,8 @@ def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
     A V's tip is a narrow wedge of background, and a soft-edged draft or a JPEG fills its last few
     millimetres with garment, so the outline's own crossing of the centre line lies above the drawn tip.
     When the middle of the neckline (20-70 % of its length from the centre) is straight, to within about
-    a millimetre, and its first fifth runs the same way (a crew or scoop neck leaves the centre level), the tip is that line's crossing with the centre line (`neckline[0]`'s x).
+    a millimetre, and its first fifth runs the same way (a crew or scoop neck leaves the centre level),
+    the tip is that line's crossing with the centre line (`neckline[0]`'s x).
     """
     if len(neckline) < 20:
         return None
