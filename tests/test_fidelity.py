@@ -93,6 +93,20 @@ def test_pom_scale_comes_from_the_sketch_not_the_draft(boxy) -> None:  # type: i
     assert f.flagged and f.reasons == [f"IoU {f.iou:.2f} < 0.85"]
 
 
+def test_a_draft_too_coarse_for_its_poms_is_judged_by_iou_alone(boxy) -> None:  # type: ignore[no-untyped-def]
+    sketch, ref = boxy
+    draft = render_draft(sketch, colour=(0x1D, 0x35, 0x57), texture="jersey", seed=1, width=128, height=128)
+    f = compare_draft(draft, ref, letterbox(sketch.size, 128, 128), LIMITS)
+    assert f.draft_px_per_cm is not None and f.draft_px_per_cm < LIMITS.min_px_per_cm == 3.0  # about 1.2 px/cm
+    assert not f.flagged and f.iou is not None and f.iou > 0.95
+    shown = review_figures(f.as_json(), LIMITS)
+    assert shown is not None and not shown["flagged"]
+    if f.pom_delta_cm:  # measured, however roughly: kept, not judged
+        assert shown["note"].startswith("POMs not judged: the draft's 1.")
+    else:
+        assert f.note is not None and f.note.startswith("POMs not compared")
+
+
 def test_judging_stored_figures_follows_the_limits_given() -> None:
     stored = {"iou": 0.849, "pom_delta_cm": {"chest_width": 3.14, "neck_width": -0.4}, "error": None, "flagged": True}
     assert judge(0.849, stored["pom_delta_cm"], None, LIMITS) == (True, ["IoU 0.849 < 0.85", "chest_width +3.1 cm"])
@@ -100,5 +114,10 @@ def test_judging_stored_figures_follows_the_limits_given() -> None:
     shown = review_figures(stored, FidelityLimits(min_iou=0.8, max_pom_cm=3.0))
     assert shown is not None and shown["reasons"] == ["chest_width +3.1 cm"] and shown["flagged_when_made"] is True
     assert review_figures(None, LIMITS) is None and drift_reasons(None, LIMITS) == []  # drafts made before the guard
+    coarse = {**stored, "iou": 0.95, "draft_px_per_cm": 1.3, "pom_error": "POMs not measured: no sleeve hems"}
+    assert drift_reasons(coarse, LIMITS) == [] and drift_reasons({**coarse, "draft_px_per_cm": 3.5}, LIMITS) == [
+        "POMs not measured: no sleeve hems",
+        "chest_width +3.1 cm",
+    ]
     with pytest.raises(ValueError, match="min_iou"):
         FidelityLimits(min_iou=1.5)

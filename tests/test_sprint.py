@@ -125,7 +125,7 @@ def test_drafts_carry_their_fidelity_and_a_rerun_measures_nothing(  # type: igno
 
         monkeypatch.setattr(fidelity, name, counted)
     store = Store.from_settings(settings)
-    look = {"drafts": 3, "body_length_cm": None, "px_per_cm": 6.0, "generation": {"width": 256, "height": 256}}
+    look = {"drafts": 3, "body_length_cm": None, "px_per_cm": 6.0, "generation": {"width": 512, "height": 512}}
     path = write_brief(tmp_path / "b", looks=[look])
     draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="line")[0].save(tmp_path / "b" / "sketches" / "tee.png")
     [first] = _run(path, settings, store)
@@ -137,6 +137,7 @@ def test_drafts_carry_their_fidelity_and_a_rerun_measures_nothing(  # type: igno
         assert f is not None and f["error"] is None and not f["flagged"], f
         assert f["iou"] > 0.95 and set(f["pom_delta_cm"]) >= {"body_length", "chest_width", "sleeve_length"}
         assert f["max_abs_delta_cm"] < 2.0 and f["limits"] == {"min_iou": 0.85, "max_pom_cm": 2.0}
+        assert f["draft_px_per_cm"] == pytest.approx(6.0 * 0.94 * 512 / 614, abs=0.02)  # the letterbox's scale
 
     assert _run(path, settings, store) == [first]  # found, not generated: nothing measured again
     assert calls == {"reference_for": 1, "compare_draft": 3}

@@ -11,11 +11,12 @@ is made, and the review queue shows the figures and flags a drift past the setti
   scale comes from the sketch, never from the draft itself, so a draft drawn 10 % too long reads 10 % long.
 
 What needs the sketch alone (its mask and measurements) is a `SketchReference`, made once per look and shared
-by its drafts. A draft that cannot be segmented (the tiny engine's noise) or whose POMs cannot be measured
-although the sketch, placed the same way at the same size, can be, is flagged with that reason: the guard
-cannot vouch for it, and pattern extraction would stumble on it too. When even the placed sketch cannot be
-measured at the draft's size (drafts far below the sketch's resolution), POMs are not compared and the IoU
-alone decides; the figures say so in `note`.
+by its drafts. A draft that cannot be segmented (the tiny engine's noise) is flagged with that `error`. A draft
+whose POMs cannot be measured although the sketch, placed the same way at the same size, can be, is flagged
+with that `pom_error`: the guard cannot vouch for it, and pattern extraction would stumble on it too. POMs
+count only on a draft fine enough to measure them to the limit (`FidelityLimits.min_px_per_cm`, 3 px/cm for
+±2 cm): on coarser drafts (and where even the placed sketch cannot be measured) the IoU alone decides, and
+the figures say why in `note`.
 
 The flag is a judgement of figures against limits (`design_ai.patterns.drift`): made here with the limits
 given, and made again from the stored figures wherever a draft is shown or approved.
@@ -108,8 +109,10 @@ class Fidelity:
     max_abs_delta_cm: float | None
     flagged: bool
     reasons: list[str]
-    error: str | None = None  # the draft could not be segmented or measured
+    error: str | None = None  # the draft could not be segmented: no garment to compare
     note: str | None = None  # why POMs were not compared (not a drift)
+    pom_error: str | None = None  # the draft's POMs could not be measured although the sketch's can
+    draft_px_per_cm: float | None = None  # the draft's scale (sketch px/cm x placement scale)
     sketch_cm: dict[str, float] = field(default_factory=dict)
     draft_cm: dict[str, float] = field(default_factory=dict)
     limits: FidelityLimits = field(default_factory=FidelityLimits)
@@ -126,6 +129,8 @@ class Fidelity:
             "reasons": list(self.reasons),
             "error": self.error,
             "note": self.note,
+            "pom_error": self.pom_error,
+            "draft_px_per_cm": self.draft_px_per_cm,
             "sketch_cm": dict(self.sketch_cm),
             "draft_cm": dict(self.draft_cm),
             "limits": {"min_iou": self.limits.min_iou, "max_pom_cm": self.limits.max_pom_cm},
@@ -159,7 +164,8 @@ def compare_draft(
 
     def done(**kw: Any) -> Fidelity:
         iou, deltas, error = kw.get("iou"), kw.get("pom_delta_cm", {}), kw.get("error")
-        flagged, reasons = judge(iou, deltas, error, limits)
+        pom_error, ppc = kw.get("pom_error"), kw.get("draft_px_per_cm")
+        flagged, reasons = judge(iou, deltas, error, limits, pom_error=pom_error, draft_px_per_cm=ppc)
         worst = max((abs(d) for d in deltas.values()), default=None)
         return Fidelity(
             iou=iou,
@@ -169,6 +175,8 @@ def compare_draft(
             reasons=reasons,
             error=error,
             note=kw.get("note"),
+            pom_error=pom_error,
+            draft_px_per_cm=ppc,
             sketch_cm=kw.get("sketch_cm", {}),
             draft_cm=kw.get("draft_cm", {}),
             limits=limits,
@@ -188,13 +196,16 @@ def compare_draft(
     if not reference.measurements_cm or reference.px_per_cm is None:
         return done(iou=iou, note=reference.note)
     image, ppc = _isotropic(rgb, placement, reference.px_per_cm)
+    scale = {"iou": iou, "draft_px_per_cm": round(ppc, 3)}
     try:
         measured = measure_garment(image, reference.garment, px_per_cm=ppc)
     except UserError as exc:
+        if ppc < limits.min_px_per_cm:
+            return done(**scale, note=f"POMs not compared: {w}x{h} at {ppc:.1f} px/cm is too coarse to measure")
         if reference.placed_error(placement) is not None:
-            return done(iou=iou, note=f"POMs not compared at {w}x{h}: the sketch itself is not measurable at this size")
-        return done(iou=iou, error=f"POMs not measured: {exc}")
+            return done(**scale, note=f"POMs not compared at {w}x{h}: the sketch is not measurable at this size")
+        return done(**scale, pom_error=f"POMs not measured: {exc}")
     draft_cm = {k: round(v, 2) for k, v in measured.measurements_cm.items()}
     sketch_cm = {k: round(v, 2) for k, v in reference.measurements_cm.items()}
     deltas = {k: round(draft_cm[k] - reference.measurements_cm[k], 2) for k in sketch_cm if k in draft_cm}
-    return done(iou=iou, pom_delta_cm=deltas, sketch_cm=sketch_cm, draft_cm=draft_cm)
+    return done(**scale, pom_delta_cm=deltas, sketch_cm=sketch_cm, draft_cm=draft_cm)

@@ -294,9 +294,9 @@ def test_a_drifted_draft_needs_confirmation_over_api_and_form(
     from design_ai.flats import PRESETS, draw_tee_flat
 
     [a] = sprint_looks(tmp_path / "a", settings, looks=[{"name": "A"}])
-    # B from an exact flat at 256 px: its POMs are measured too (the rough test outline is too coarse for them)
+    # B from an exact flat at 512 px, fine enough for its POMs to count (the 128 px test drafts are too coarse)
     flat, _ = draw_tee_flat(PRESETS["boxy-tee"], px_per_cm=6.0, style="line")
-    [b_id] = seed_looks(tmp_path / "b", settings, sketch=flat, name="B", generation={"width": 256, "height": 256})
+    [b_id] = seed_looks(tmp_path / "b", settings, sketch=flat, name="B", generation={"width": 512, "height": 512})
     drifted = {a.look_id: add_drifted_draft(settings, a.look_id), b_id: add_drifted_draft(settings, b_id)}
     make_user(db_url, "ana")
     client = make_client()
