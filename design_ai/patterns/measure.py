@@ -72,6 +72,7 @@ MAX_BODY_LENGTH_CM = 200.0
 _CORNER_DEG = 40.0  # a turn at least this sharp within a nominal cm is a corner (HPS, hem, sleeve hem, armpit)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
 _MAX_TILT_DEG = 14.0  # the symmetry search range: a picture up to 10° off is measured, with room to spare
+_MOST_NOISE_CM = 0.4  # an outline straying further than this from its fitted lines gives numbers no one should cut
 _SIDES_AGREE_CM = 1.0  # how far a landmark may lie from its mirror twin before one side is believed
 
 
@@ -489,7 +490,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
         lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
         return _Half(
-            hps=_neck_meets(neck, shoulder_line, edge),
+            hps=_neck_meets(neck, shoulder_line, edge, path[i_hps], unit),
             shoulder=_intersect(shoulder_line, top_line),
             underarm=_intersect(under_line, side_line),
             hem=_intersect(lower_side, hem_line),
@@ -515,7 +516,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
     lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
     return _Half(
-        hps=_neck_meets(neck, shoulder_line, edge),
+        hps=_neck_meets(neck, shoulder_line, edge, path[i_hps], unit),
         shoulder=_intersect(shoulder_line, arm_start),
         underarm=_intersect(arm_end, side_line),
         hem=_intersect(lower_side, hem_line),
@@ -572,7 +573,7 @@ def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
     return fit.moved_in(edge).y_at(float(neckline[0, 0]))
 
 
-def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float) -> np.ndarray:
+def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float, corner: np.ndarray, unit: float) -> np.ndarray:
     """HPS: where the neckline, rising to it, meets the shoulder line (both moved inwards by `edge`).
 
     A crew neckline ends almost vertical and still curving at the HPS, so a straight line through its last
@@ -589,7 +590,13 @@ def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float) -> np.ndarray:
     for _ in range(4):  # fixed point: the shoulder line's y at the neckline's x at that y
         x = float(np.polyval(coef, y - y0)) + edge
         y = shoulder.y_at(x)
-    return np.array([x, y])
+    hps = np.array([x, y])
+    # A ragged neckline (a striped draft's bitten edge) can throw the quadratic far off: then the corner
+    # itself, on the shoulder line, is the better reading.
+    if float(np.linalg.norm(hps - corner)) > 2 * unit:
+        x = float(corner[0]) + edge
+        hps = np.array([x, shoulder.y_at(x)])
+    return hps
 
 
 def _chest(
@@ -666,6 +673,30 @@ def _outline(mask: np.ndarray) -> np.ndarray:
     contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     contour = max(contours, key=cv2.contourArea)
     return contour[:, 0, :].astype(np.float64)
+
+
+def _bridge_bites(mask: np.ndarray, most_corners: int = 35) -> np.ndarray:
+    """The mask with bites in a ragged edge closed, when its outline has far more corners than a top has.
+
+    A striped garment whose darker stripe is the backdrop's own tone (grey and white on a grey backdrop)
+    leaves a bite in its silhouette wherever a dark stripe meets the edge, since only the light stripes
+    stand out: the outline then zigzags, with a corner every stripe. A top's outline simplifies to some 10-25 corners
+    (fewer than `most_corners`); past that, a closing with a disc of about 0.6 cm bridges the bites, as the
+    eye joins the stripes' ends. It also fills the tips of real concavities (an armpit, a V's point),
+    which the landmarks do not depend on: they come from lines fitted away from the tips.
+    """
+    m8 = mask.astype(np.uint8)
+    contours, _ = cv2.findContours(m8, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return mask
+    contour = max(contours, key=cv2.contourArea)[:, 0, :].astype(np.float64)
+    unit = float(np.ptp(contour[:, 1])) / 70.0
+    if len(_dp_corners(_resample(contour), 0.5 * unit, _WEAK_CORNER_DEG, 1.5 * unit)) <= most_corners:
+        return mask
+    r = max(2, round(0.6 * unit))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    padded = cv2.morphologyEx(np.pad(m8, r + 1), cv2.MORPH_CLOSE, disc)
+    return padded[r + 1 : -r - 1, r + 1 : -r - 1]
 
 
 def _halves(upright: np.ndarray, axis_x: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -753,6 +784,7 @@ def measure_garment(
     moments = cv2.moments(crop, binaryImage=True)
     local = np.array([moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]])
     tilt = _symmetry_tilt(crop, local)
+    crop = _bridge_bites(crop)
     contour = _outline(crop) + offset
     centre = local + offset
     turn = _rotation(tilt)  # upright -> picture, for column vectors
@@ -765,6 +797,13 @@ def measure_garment(
     height = float(upright[:, 1].max() - upright[:, 1].min())
     unit = height / 70.0  # a nominal cm: a top is about 70 cm from shoulder to hem
     r, lm = _both_halves((right, left), unit, sil.edge_px, sleeved, garment)
+    cleaner = min(r.noise, lm.noise) / unit
+    if cleaner > _MOST_NOISE_CM:
+        raise UserError(
+            f"the outline of this {garment} is too ragged to measure: its edges stray about {cleaner:.1f} cm "
+            "from straight lines on both sides (does the garment match its backdrop in places, e.g. a stripe "
+            "of the backdrop's own tone?)"
+        )
     # Sides that disagree are judged at the picture's scale when it is given, else at the body length's.
     judge = float(px_per_cm) if px_per_cm is not None else (r.hem[1] - r.hps[1]) / float(body_length_cm or 70.0)
     r, lm = _reconcile(r, lm, max(judge, 1e-6))

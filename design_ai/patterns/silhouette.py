@@ -579,7 +579,7 @@ def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silh
     if not ink.any():
         raise UserError("no garment found: nothing in the image stands out from its background")
     box = _box_around(ink, close_px + 12)
-    region = enclosed_region(ink[box], close_px, reopen_px=close_px // 2)
+    region = enclosed_region(ink[box], close_px, reopen_px=max(2, close_px // 6))
     whole = _the_garment(region, min_fraction, "a draft", (wh, ww), box)
     whole = _reopen_by_colour(whole, ink[box], distinct[box])
     # The edge ink reaches past the contrast edge it marks (the smoothing, the 3x3 gradient's own width, the
