@@ -72,6 +72,7 @@ MAX_BODY_LENGTH_CM = 200.0
 _CORNER_DEG = 40.0  # a turn at least this sharp within a nominal cm is a corner (HPS, hem, sleeve hem, armpit)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
 _MAX_TILT_DEG = 14.0  # the symmetry search range: a picture up to 10° off is measured, with room to spare
+_LEAST_HEIGHT_PX = 200  # below this a corner is a couple of pixels and the readings are noise (seen at 128 px)
 _MOST_NOISE_CM = 0.4  # an outline straying further than this from its fitted lines gives numbers no one should cut
 _SIDES_AGREE_CM = 1.0  # how far a landmark may lie from its mirror twin before one side is believed
 
@@ -796,6 +797,11 @@ def measure_garment(
     # 4. Landmarks on both halves (the left mirrored onto the right, so one routine reads both)
     height = float(upright[:, 1].max() - upright[:, 1].min())
     unit = height / 70.0  # a nominal cm: a top is about 70 cm from shoulder to hem
+    if height < _LEAST_HEIGHT_PX:
+        raise UserError(
+            f"the garment is only {height:.0f} px tall in this picture: measuring it to a centimetre needs "
+            f"{_LEAST_HEIGHT_PX} px or more (about 3 px per cm); use a larger picture"
+        )
     r, lm = _both_halves((right, left), unit, sil.edge_px, sleeved, garment)
     cleaner = min(r.noise, lm.noise) / unit
     if cleaner > _MOST_NOISE_CM:
