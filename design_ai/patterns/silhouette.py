@@ -552,6 +552,19 @@ def _segment_flat(
     mask = _the_garment(region, min_fraction, "a flat", (h, w), box)
     if not _sharp_edged(crop, bg, mask):
         return None
+    # An interior line paler than a dark fill is no ink, so where it meets the outline the flood takes it
+    # for background and cuts a slit a few pixels wide into the garment. What a small closing adds and is
+    # not the paper's colour is such a line, and goes back to the garment; a real gap (an armpit's wedge)
+    # is the paper's colour and stays out.
+    r = max(2, round(0.0025 * min(h, w)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    closed = cv2.morphologyEx(np.pad(mask.astype(np.uint8), r + 1), cv2.MORPH_CLOSE, disc)
+    added = (closed[r + 1 : -r - 1, r + 1 : -r - 1] > 0) & ~mask
+    if added.any():
+        ys, xs = np.nonzero(added)
+        far = np.sqrt(((crop[ys, xs].astype(np.float32) - bg) ** 2).sum(axis=1)) > _noise_floor(rgb, bg) + 8.0
+        mask = mask.copy()
+        mask[ys[far], xs[far]] = True
     stroke, contrast = _stroke_width(crop, mask, bg)
     if stroke == 0.0:  # a fill: its own colour against the background sets where the ink threshold cuts
         inner = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
