@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -327,6 +327,7 @@ class _Half:
     sleeve_bottom: np.ndarray | None
     noise: float = 0.0
     v_tip_y: float | None = None  # a V neckline's tip, where its straight sides meet the centre line
+    hps_noise: float = 0.0  # RMS (px) of the neckline about the curve that places the HPS
 
 
 def _heading(path: np.ndarray, k: int) -> np.ndarray:
@@ -493,6 +494,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
         return _Half(
             hps=_neck_meets(neck, shoulder_line, edge, path[i_hps], unit),
+            hps_noise=_neck_noise(neck),
             shoulder=_intersect(shoulder_line, top_line),
             underarm=_intersect(under_line, side_line),
             hem=_intersect(lower_side, hem_line),
@@ -519,6 +521,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
     return _Half(
         hps=_neck_meets(neck, shoulder_line, edge, path[i_hps], unit),
+        hps_noise=_neck_noise(neck),
         shoulder=_intersect(shoulder_line, arm_start),
         underarm=_intersect(arm_end, side_line),
         hem=_intersect(lower_side, hem_line),
@@ -573,6 +576,15 @@ def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
     if float(start @ fit.direction) < math.cos(math.radians(15)) * float(np.linalg.norm(start)):
         return None
     return fit.moved_in(edge).y_at(float(neckline[0, 0]))
+
+
+def _neck_noise(neck: np.ndarray) -> float:
+    """RMS (px) of the neckline's points about the quadratic x(y) that `_neck_meets` follows to the HPS."""
+    if len(neck) < 6 or float(np.ptp(neck[:, 1])) <= 2.0:
+        return 0.0
+    dy = neck[:, 1] - float(neck[:, 1].mean())
+    res = neck[:, 0] - np.polyval(np.polyfit(dy, neck[:, 0], 2), dy)
+    return float(np.sqrt(np.mean(res * res)))
 
 
 def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float, corner: np.ndarray, unit: float) -> np.ndarray:
@@ -630,7 +642,12 @@ def _reconcile(right: _Half, left: _Half, ppc: float) -> tuple[_Half, _Half]:
     taken for background, a fold): the side whose outline keeps closer to its fitted lines is believed and
     mirrored, rather than averaging a wrong side in or refusing the picture.
     """
-    for name in ("hps", "shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom"):
+    # The HPS first, on its own evidence: where the two disagree by half a centimetre, the side whose
+    # neckline keeps closer to its curve (a soft draft's edge bitten at the neck on one side) stands for both.
+    if float(np.linalg.norm(right.hps - left.hps)) / ppc > _SIDES_AGREE_CM / 2:
+        hps = right.hps if right.hps_noise <= left.hps_noise else left.hps
+        right, left = replace(right, hps=hps), replace(left, hps=hps)
+    for name in ("shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom"):
         a, b = getattr(right, name), getattr(left, name)
         if a is None or b is None:
             continue
