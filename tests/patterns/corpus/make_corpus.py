@@ -1,7 +1,9 @@
 """An independent corpus of garment flats and drafts with their points of measure known exactly, in cm.
 
 Run `.venv/bin/python tests/patterns/corpus/make_corpus.py` to (re)write `images/`, `truth.json` and
-`contact_sheet.png` beside this file. Deterministic: the plan and every entry come from fixed seeds, and
+`contact_sheet.png` beside this file; `--seed N --out DIR` draws another corpus of the same plan with other
+random proportions into DIR (a holdout set: `bench/pattern_accuracy.py --corpus DIR` measures it).
+Deterministic: the plan and every entry come from fixed seeds, and
 `make_entry(index)` rebuilds one entry alone.
 
 Deliberately independent of `design_ai` (numpy, OpenCV and PIL only): the geometry is drawn here in a garment
@@ -720,6 +722,15 @@ def contact_sheet(entries: list[dict], folder: Path, out: Path, cols: int = 10, 
 
 
 def main() -> int:
+    global IMAGES, SEED, SHEET, TRUTH
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=SEED, help="another seed draws a holdout corpus")
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for images/, truth.json, contact_sheet.png")
+    args = parser.parse_args()
+    SEED = args.seed
+    IMAGES, TRUTH, SHEET = args.out / "images", args.out / "truth.json", args.out / "contact_sheet.png"
     t0 = time.time()
     IMAGES.mkdir(parents=True, exist_ok=True)
     for old in IMAGES.iterdir():
