@@ -13,6 +13,7 @@ that geometry, never measured off pixels. See README.md for the definitions.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import math
@@ -723,8 +724,6 @@ def contact_sheet(entries: list[dict], folder: Path, out: Path, cols: int = 10, 
 
 def main() -> int:
     global IMAGES, SEED, SHEET, TRUTH
-    import argparse
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=SEED, help="another seed draws a holdout corpus")
     parser.add_argument("--out", type=Path, default=HERE, help="folder for images/, truth.json, contact_sheet.png")
