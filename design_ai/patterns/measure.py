@@ -6,31 +6,41 @@ The steps, in order:
    (half the outline stroke on a line flat).
 2. **Outline and deskew.** The mask's outer contour, as a polyline through boundary pixel centres. A flat is
    symmetric about its centre front, so the rotation is the angle of the reflection axis that maps the mask
-   onto itself best (searched within ±10°; a drawing up to ±5° off is the expected case). The contour is
+   onto itself best (searched within ±14°, so a picture up to ±10° off is measured). The contour is
    turned upright about the mask's centroid, which lies on that axis. `rotation_deg` reports the deskew that
    was applied, counter-clockwise on screen positive: a flat drawn turned +3° (counter-clockwise) reports -3.
 3. **Landmarks**, on each half of the upright outline traced from the front neck (where the centre line
    first meets the outline from the top) to the hem's centre; the left half is mirrored so one routine reads
-   both. A small opening of the mask first takes off spurs a few pixels thin. Corners are the peaks of the
-   outline's turn over about a nominal centimetre (the garment's height / 70, after smoothing along the
-   outline), convex or concave; then:
+   both. A small closing and opening of the mask first take off slits and spurs a few pixels thin; an
+   outline with far more corners than a top has (bites of a stripe of the backdrop's tone) is bridged
+   first. Two readings of each half, together:
 
-   - HPS: the convex corner (40° or more) nearest the half's highest point (neckline meets shoulder);
-   - hem corner: the last convex corner (40° or more) before the hem's centre;
-   - sleeves: of all (convex, convex, concave) triples of 40° corners in that order below the HPS, the one
-     with the sharpest turns in total gives the top and bottom sleeve-hem corners and the underarm (the
-     armpit), so a kink where a seam meets the edge is not taken for one of them;
+   - its heading (direction of travel, smoothed over about a nominal centimetre: the garment's height / 70):
+     the underseam is the one run that heads back towards the body, the hem the last run heading back to the
+     centre;
+   - its corners: the vertices of the outline simplified to half a nominal centimetre (Douglas-Peucker),
+     vertices a rounded corner split into merged back.
+
+   Then:
+
+   - HPS: the half's highest point, when a convex corner (40° or more) is there; else that corner nearest it;
+   - hem corner: where the heading last passes half-way from the side seam's to the hem's;
+   - sleeves (sleeved garments): the bottom and top sleeve-hem corners are the last two convex corners
+     before the underseam (at least 3 cm apart), the underarm where the heading falls half-way from the
+     underseam's to the side seam's;
    - shoulder point (sleeved): where the outline from HPS to the top sleeve-hem corner bends from the shoulder
-     line into the sleeve's top edge, found by the best two-line fit (the bend can be as small as 15°). A
+     line into the sleeve's top edge, found by the best two-line fit (the bend can be as small as 10°). A
      raglan flat's outline has the same bend (its raglan seam is interior detail and is not used);
    - shoulder point and underarm (tank): the sharpest pair of convex corners (20° or more: the armhole curve
      rounds them) between HPS and the hem corner.
 
    Each corner is then placed precisely as the intersection of straight lines fitted to the edges on either
    side of it (away from the rounding at the corner itself), each line first moved inwards by the edge
-   offset, so the stroke of a line flat is taken off; the HPS, where a crew neckline arrives still curving,
-   follows a quadratic fit of the neckline up to the shoulder line. The front neck is the centre line's
-   crossing, moved down by the same offset.
+   offset, so the stroke of a line flat is taken off; the hem corner uses the side seam's last 4 cm only
+   (a curved side's longer chord misses it); the HPS, where a crew neckline arrives still curving, follows a
+   quadratic fit of the neckline up to the shoulder line. The front neck is the centre line's crossing,
+   moved down by the same offset, or a V's tip where its straight sides meet the centre line. Each half is
+   read on its own: where one cannot be read, or the two disagree, the cleaner one stands for both.
 4. **Scale**: `px_per_cm` as given, or body length in px over `body_length_cm`.
 5. **Points of measure** (DESIGN.md, `TSHIRT_POMS`): body length HPS to hem, vertical; chest width flat
    across the body 2.5 cm below the underarm (the run of garment that holds the centre line, except that a
@@ -40,10 +50,10 @@ The steps, in order:
    between the sleeve-hem corners; neck width HPS to HPS; front neck drop from the HPS line down to the front
    neck. Paired values (sleeves) are the mean of both sides. A tank has no sleeve POMs.
 
-Known limits: a picture turned more than about 9° is refused (straighten it first). A sleeve lying within about
-its outline's stroke (flats) or 1.5 cm (drafts whose garment is the backdrop's colour, e.g. white on light
-grey) of the body hides the armpit: the underarm point is then less certain (the POMs barely change), or the
-sleeve corners are not found and the picture is refused.
+Known limits: a picture turned 13° or more is refused (straighten it first), and so is a garment under 200 px
+tall. A sleeve lying against the body hides the armpit, and the picture is refused naming the underarms. An
+outline still too ragged after bridging (a striped garment whose darker stripe is the backdrop's own tone)
+is refused rather than misread.
 
 Pixel coordinates follow OpenCV: x right, y down, the centre of pixel (col, row) at (col, row).
 """
@@ -69,7 +79,7 @@ MIN_BODY_LENGTH_CM = 20.0
 MAX_BODY_LENGTH_CM = 200.0
 """A top's body length outside this range means the scale is wrong (or the picture is not a top)."""
 
-_CORNER_DEG = 40.0  # a turn at least this sharp within a nominal cm is a corner (HPS, hem, sleeve hem, armpit)
+_CORNER_DEG = 40.0  # a vertex of the simplified outline turning at least this much is a sharp corner (HPS)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
 _MAX_TILT_DEG = 14.0  # the symmetry search range: a picture up to 10° off is measured, with room to spare
 _LEAST_HEIGHT_PX = 200  # below this a corner is a couple of pixels and the readings are noise (seen at 128 px)
@@ -199,47 +209,10 @@ def _resample(path: np.ndarray, step: float = 1.0) -> np.ndarray:
     return np.stack([np.interp(s, cum, path[:, 0]), np.interp(s, cum, path[:, 1])], axis=1)
 
 
-def _turning(path: np.ndarray, k: int) -> np.ndarray:
-    """Signed turn in degrees at each point of a 1-px resampled path, over `k` px either side.
-
-    Positive turns are convex corners of a half outline traced from neck to hem (the garment on the
-    normal's side), negative ones concave (an armpit). Points within `k` of either end get 0. The path is
-    smoothed first (a Gaussian of k/3 px along it), so a jagged faint edge does not read as corners.
-    """
-    turn = np.zeros(len(path))
-    if len(path) <= 2 * k:
-        return turn
-    path = cv2.GaussianBlur(path.astype(np.float64).reshape(-1, 1, 2), (1, 0), 0, sigmaY=k / 3,
-                            borderType=cv2.BORDER_REPLICATE).reshape(-1, 2)  # fmt: skip
-    a = path[k:-k] - path[: -2 * k]
-    b = path[2 * k :] - path[k:-k]
-    cross = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
-    dot = (a * b).sum(axis=1)
-    turn[k:-k] = np.degrees(np.arctan2(cross, dot))
-    return turn
-
-
-def _corners(turn: np.ndarray, threshold: float) -> list[tuple[int, float]]:
-    """(index, turn) of the sharpest point of each run of same-signed turns beyond `threshold` degrees."""
-    out = []
-    sign = np.sign(turn) * (np.abs(turn) >= threshold)
-    i, n = 0, len(turn)
-    while i < n:
-        if sign[i] == 0:
-            i += 1
-            continue
-        j = i
-        while j < n and sign[j] == sign[i]:
-            j += 1
-        peak = i + int(np.argmax(np.abs(turn[i:j])))
-        out.append((peak, float(turn[peak])))
-        i = j
-    return out
-
-
 def _dp_corners(path: np.ndarray, eps: float, threshold: float, merge_px: float) -> list[tuple[int, float]]:
     """(index, signed turn in degrees) of the vertices of the path simplified to within `eps` px
-    (Douglas-Peucker) that turn by `threshold` or more; positive is convex, as in `_turning`.
+    (Douglas-Peucker) that turn by `threshold` or more; positive is convex (the garment on the turn's inside for a half
+    outline traced from neck to hem), negative concave.
 
     The simplification keeps the garment's corners and drops what is smaller than `eps`: the ragged edge of a
     striped or textured draft, JPEG noise, a seam's end mark. A rounded corner keeps a vertex at its apex.
@@ -361,26 +334,35 @@ def _last_below(values: np.ndarray, level: float, start: int, stop: int) -> int 
     return start + int(hits[-1]) + 1 if len(hits) else None
 
 
+def _underseam_peak(theta: np.ndarray, i_hps: int, i_hem: int, unit: float) -> tuple[int, float] | None:
+    """(index, heading) of the heading's peak between shoulder and hem, 2 cm clear of both: on a sleeved
+    half, the underseam heading back towards the body. None when that stretch is empty."""
+    lo, hi = i_hps + max(2, round(2 * unit)), i_hem - max(2, round(2 * unit))
+    if hi <= lo:
+        return None
+    j_u = lo + int(np.argmax(theta[lo:hi]))
+    return j_u, float(theta[j_u])
+
+
 def _sleeve_runs(
-    theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float, garment: str
-) -> tuple[int, int, int]:
+    theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float, garment: str,
+    peak: tuple[int, float] | None, has_sleeve: bool,
+) -> tuple[int, int, int]:  # fmt: skip
     """The top and bottom sleeve-hem corners and the underarm of a half, from its heading and its corners.
 
     Structure first: the underseam is the run that heads back towards the body, where the heading peaks
     (`u`, over 180°) between shoulder and hem. The underarm is where the heading, after that peak, first
     falls half-way from `u` to the side seam's heading. Going out along the sleeve, the bottom sleeve-hem
     corner is the last convex corner (turn peak, `corners`) before the underseam, and the top one the last
-    convex corner before that, at least a centimetre away, with the sleeve hem between them heading across
-    the sleeve (its heading between the top edge's and the underseam's). The corner's turn only has to
+    convex corner before that, at least 3 cm away (the sleeve hem between them, across the sleeve).
+    The corner's turn only has to
     exceed 20°: a rounded, soft or very open corner is found all the same, and a sleeve whose underseam is
     not parallel to its top edge (a tapered sleeve) needs no fixed angle.
     """
-    lo, hi = i_hps + max(2, round(2 * unit)), i_hem - max(2, round(2 * unit))
-    if hi - lo < 10:
+    if peak is None or i_hem - i_hps - 2 * max(2, round(2 * unit)) < 10:
         raise UserError(f"could not find the sleeves of a {garment}: the outline from shoulder to hem is too short")
-    j_u = lo + int(np.argmax(theta[lo:hi]))
-    u = float(theta[j_u])
-    if not _is_sleeved(theta, corners, i_hps, i_hem, unit):
+    j_u, u = peak
+    if not has_sleeve:
         raise UserError(
             f"could not find the underarms of a {garment}: between shoulder and hem the outline never turns back "
             "towards the body (a sleeveless top is measured as 'tank'; a sleeve drawn against the body hides its "
@@ -402,17 +384,15 @@ def _sleeve_runs(
     return i_st, i_sb, i_ua
 
 
-def _is_sleeved(theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float) -> bool:
+def _is_sleeved(corners: list[tuple[int, float]], i_hps: int, unit: float, peak: tuple[int, float] | None) -> bool:
     """Whether a half has a sleeve: below the HPS its outline heads back towards the body (a heading past
     180°), or at least level with it (150°: a tapered sleeve whose underseam runs straight into the side)
     after two sharp convex corners, the sleeve hem's. A tank's armhole turns inwards once, at the shoulder
     point, and never heads back past about 150°.
     """
-    lo, hi = i_hps + max(2, round(2 * unit)), i_hem - max(2, round(2 * unit))
-    if hi <= lo:
+    if peak is None:
         return False
-    j_u = lo + int(np.argmax(theta[lo:hi]))
-    u = float(theta[j_u])
+    j_u, u = peak
     sharp = [i for i, t in corners if t >= _CORNER_DEG and i_hps + 2 * unit < i < j_u]
     return u >= 185.0 or (u >= 150.0 and len(sharp) >= 2)
 
@@ -477,11 +457,15 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     # The lower side seam (its last 4 cm above the hem) places the hem corner: a fitted or flared side
     # curves, and a line through more of it misses the corner (over 12 cm, hem widths read 0.2 cm wide on
     # average on the corpus; over 4 cm, 0.05 cm).
-    lower_from = lambda i_ua: max(i_ua, i_hem - round(4 * unit))  # noqa: E731
-    has_sleeve = _is_sleeved(theta, corners, i_hps, i_hem, unit)
+
+    def lower_side(i_ua: int) -> _Line:
+        return line(max(i_ua + round(3 * unit), i_hem - round(4 * unit)), i_hem)
+
+    peak = _underseam_peak(theta, i_hps, i_hem, unit)
+    has_sleeve = _is_sleeved(corners, i_hps, unit, peak)
 
     if sleeved:
-        i_st, i_sb, i_ua = _sleeve_runs(theta, corners, i_hps, i_hem, unit, garment)
+        i_st, i_sb, i_ua = _sleeve_runs(theta, corners, i_hps, i_hem, unit, garment, peak, has_sleeve)
         run = seg(i_hps, i_st)
         b = _two_line_split(run, max(3, margin))
         shoulder_fit, top_fit = _fit_line(run[: max(2, b - 1)]), _fit_line(run[b + 1 :])
@@ -491,13 +475,13 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         under_line = line(i_sb, i_ua)
         # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
         side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
-        lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
+        hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
         return _Half(
-            hps=_neck_meets(neck, shoulder_line, edge, path[i_hps], unit),
-            hps_noise=_neck_noise(neck),
+            hps=hps,
+            hps_noise=hps_noise,
             shoulder=_intersect(shoulder_line, top_line),
             underarm=_intersect(under_line, side_line),
-            hem=_intersect(lower_side, hem_line),
+            hem=_intersect(lower_side(i_ua), hem_line),
             hem_line=hem_line,
             side_line=side_line,
             sleeve_top=_intersect(top_line, hem_s_line),
@@ -518,13 +502,13 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     arm_start = _fit_line(path[i_sp + margin : i_sp + margin + span]).moved_in(edge)
     arm_end = _fit_line(path[max(0, i_ua - margin - span) : i_ua - margin]).moved_in(edge)
     side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
-    lower_side = line(lower_from(i_ua + round(3 * unit)), i_hem)
+    hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
     return _Half(
-        hps=_neck_meets(neck, shoulder_line, edge, path[i_hps], unit),
-        hps_noise=_neck_noise(neck),
+        hps=hps,
+        hps_noise=hps_noise,
         shoulder=_intersect(shoulder_line, arm_start),
         underarm=_intersect(arm_end, side_line),
-        hem=_intersect(lower_side, hem_line),
+        hem=_intersect(lower_side(i_ua), hem_line),
         hem_line=hem_line,
         side_line=side_line,
         sleeve_top=None,
@@ -578,17 +562,11 @@ def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
     return fit.moved_in(edge).y_at(float(neckline[0, 0]))
 
 
-def _neck_noise(neck: np.ndarray) -> float:
-    """RMS (px) of the neckline's points about the quadratic x(y) that `_neck_meets` follows to the HPS."""
-    if len(neck) < 6 or float(np.ptp(neck[:, 1])) <= 2.0:
-        return 0.0
-    dy = neck[:, 1] - float(neck[:, 1].mean())
-    res = neck[:, 0] - np.polyval(np.polyfit(dy, neck[:, 0], 2), dy)
-    return float(np.sqrt(np.mean(res * res)))
-
-
-def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float, corner: np.ndarray, unit: float) -> np.ndarray:
-    """HPS: where the neckline, rising to it, meets the shoulder line (both moved inwards by `edge`).
+def _neck_meets(
+    neck: np.ndarray, shoulder: _Line, edge: float, corner: np.ndarray, unit: float
+) -> tuple[np.ndarray, float]:
+    """HPS: where the neckline, rising to it, meets the shoulder line (both moved inwards by `edge`); also
+    the RMS (px) of the neckline about its fitted curve, which says how far to trust it (`_reconcile`).
 
     A crew neckline ends almost vertical and still curving at the HPS, so a straight line through its last
     centimetres would lean and land outside it: x is fitted as a quadratic in y instead (exact to second
@@ -596,8 +574,11 @@ def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float, corner: np.ndarr
     """
     y0 = float(neck[:, 1].mean())
     dy = neck[:, 1] - y0
+    rms = 0.0
     if len(neck) >= 6 and float(np.ptp(dy)) > 2.0:
         coef = np.polyfit(dy, neck[:, 0], 2)
+        res = neck[:, 0] - np.polyval(coef, dy)
+        rms = float(np.sqrt(np.mean(res * res)))
     else:
         coef = np.array([0.0, 0.0, float(neck[:, 0].mean())])
     y = float(neck[:, 1].min())
@@ -610,7 +591,7 @@ def _neck_meets(neck: np.ndarray, shoulder: _Line, edge: float, corner: np.ndarr
     if float(np.linalg.norm(hps - corner)) > 2 * unit:
         x = float(corner[0]) + edge
         hps = np.array([x, shoulder.y_at(x)])
-    return hps
+    return hps, rms
 
 
 def _chest(
