@@ -478,20 +478,19 @@ def _stroke_width(rgb: np.ndarray, mask: np.ndarray, background: np.ndarray, max
     return width, float(np.sqrt((contrast * contrast).sum()))
 
 
-def _flat_threshold(rgb: np.ndarray, background: np.ndarray, threshold: float) -> float:
+def _flat_threshold(rgb: np.ndarray, background: np.ndarray, threshold: float, noise: float) -> float:
     """The ink threshold for a flat: `threshold`, or lower for a light-on-light fill that never reaches it.
 
     A fill of #F2F2EE on white is 22 RGB units from its paper, under the default threshold of 40, and has no
     outline: there the threshold drops to half the fill's own contrast (the fill colour is the 90th
     percentile of the distance from the paper over the garment's bounding region, where the garment is most
-    of the pixels), but stays clear of the border's own noise (JPEG ringing), so noise never becomes ink.
+    of the pixels), but stays clear of the border's own noise (`noise`, the paper's `_noise_floor`: JPEG
+    ringing), so noise never becomes ink.
     """
     small = np.ascontiguousarray(rgb[::4, ::4])
     dist = np.sqrt(((small.astype(np.float32) - background) ** 2).sum(axis=2))
     if float((dist > threshold).mean()) >= 0.01:
         return threshold
-    h, w = dist.shape
-    noise = float(np.percentile(_border_pixels(dist[:, :, None], _border_band(h, w)), 99.5))
     fg = dist[dist > noise + 3.0]
     if len(fg) < 0.01 * dist.size:
         return threshold
@@ -518,12 +517,13 @@ def segment_garment(
         close_px = max(7, round(0.012 * min(h, w)))
     bg = background_colour(rgb)
     if _plain_background(rgb, bg):
-        first = _flat_threshold(rgb, bg, threshold)
+        noise = _noise_floor(rgb, bg)
+        first = _flat_threshold(rgb, bg, threshold, noise)
         # A dark outline on a dark paper can sit under the threshold while the fill inside it does not: the
         # mask then stops at the fill and the outline around it is not background. One more try with a
         # threshold just clear of the paper's own noise takes the outline in before calling it a draft.
-        for level in dict.fromkeys((first, min(first, _noise_floor(rgb, bg) + 12.0))):
-            flat = _segment_flat(rgb, bg, level, close_px, min_fraction)
+        for level in dict.fromkeys((first, min(first, noise + 12.0))):
+            flat = _segment_flat(rgb, bg, level, close_px, min_fraction, noise)
             if flat is not None:
                 return flat
     return _segment_draft(rgb, bg, min_fraction)
@@ -537,10 +537,10 @@ def _noise_floor(rgb: np.ndarray, background: np.ndarray) -> float:
 
 
 def _segment_flat(
-    rgb: np.ndarray, bg: np.ndarray, threshold: float, close_px: int, min_fraction: float
+    rgb: np.ndarray, bg: np.ndarray, threshold: float, close_px: int, min_fraction: float, noise: float
 ) -> Silhouette | None:
     """The flat branch of `segment_garment` at one ink threshold; None when the mask's surroundings are not
-    background (a shadow, or an outline under the threshold)."""
+    background (a shadow, or an outline under the threshold). `noise`: the paper's `_noise_floor`."""
     h, w = rgb.shape[:2]
     ink = ink_mask(rgb, bg, threshold)
     if not ink.any():
@@ -562,7 +562,7 @@ def _segment_flat(
     added = (closed[r + 1 : -r - 1, r + 1 : -r - 1] > 0) & ~mask
     if added.any():
         ys, xs = np.nonzero(added)
-        far = np.sqrt(((crop[ys, xs].astype(np.float32) - bg) ** 2).sum(axis=1)) > _noise_floor(rgb, bg) + 8.0
+        far = np.sqrt(((crop[ys, xs].astype(np.float32) - bg) ** 2).sum(axis=1)) > noise + 8.0
         mask = mask.copy()
         mask[ys[far], xs[far]] = True
     stroke, contrast = _stroke_width(crop, mask, bg)
