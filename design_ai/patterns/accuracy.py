@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
+from design_ai.errors import UserError
 from design_ai.flats import PRESETS, TeeMeasurements, draw_tee_flat, tee_geometry
 from design_ai.patterns.measure import measure_garment, poms_for
 
@@ -217,8 +218,6 @@ class CaseResult(NamedTuple):
 
 def measure_case(case: CorpusCase) -> CaseResult:
     """Measure one corpus picture at its true scale; a refusal is a result, not an exception."""
-    from design_ai.errors import UserError
-
     try:
         got = measure_garment(Image.open(case.path), case.garment, px_per_cm=case.px_per_cm)
     except UserError as exc:
