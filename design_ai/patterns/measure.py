@@ -51,9 +51,10 @@ The steps, in order:
    neck. Paired values (sleeves) are the mean of both sides. A tank has no sleeve POMs.
 
 Known limits: a picture turned 13° or more is refused (straighten it first), and so is a garment under 200 px
-tall. A sleeve lying against the body hides the armpit, and the picture is refused naming the underarms. An
-outline still too ragged after bridging (a striped garment whose darker stripe is the backdrop's own tone)
-is refused rather than misread.
+tall. A sleeve lying against the body hides the armpit, and the picture is refused naming the underarms. A
+striped draft whose darker stripe is the backdrop's own tone has its outline mended from the lighter stripes
+(`design_ai.patterns.stripes`, in the silhouette step); an outline still too ragged after that and after
+bridging is refused rather than misread.
 
 Pixel coordinates follow OpenCV: x right, y down, the centre of pixel (col, row) at (col, row).
 """

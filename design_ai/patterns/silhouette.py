@@ -58,6 +58,7 @@ import numpy as np
 from PIL import Image
 
 from design_ai.errors import UserError
+from design_ai.patterns.stripes import mend_stripes
 
 __all__ = [
     "Silhouette",
@@ -605,7 +606,8 @@ def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silh
     full_box = _box_around(trimmed.astype(np.uint8), 16)
     reach = 3 + math.ceil(1 / scale) - 1
     mask = _refine_edge(rgb[full_box], trimmed[full_box], reach=reach)
-    return Silhouette(_paste(mask, full_box, (h, w)), "draft", bg, 0.0, _DRAFT_EDGE_PX)
+    mask = mend_stripes(rgb, _paste(mask, full_box, (h, w)))
+    return Silhouette(mask, "draft", bg, 0.0, _DRAFT_EDGE_PX)
 
 
 def _paste(mask: np.ndarray, box: Box, shape: tuple[int, int]) -> np.ndarray:
