@@ -19,12 +19,12 @@ ends and takes it straight across the grey ones; so does this module:
    dark tee's, or a white tee's on a darker backdrop) leave the mask as it was.
 4. **Mending**, in the stripes' frame: the garment's run of pixels along the middle row of each light stripe
    is its true extent there. Between two light stripes, a run in one that meets exactly one run in the next
-   is joined to it by straight lines (the edge goes straight across the grey stripe); a bite along a grey
-   stripe closed on both sides by light ones is closed. Where the garment ends in a grey stripe (its top, its
-   hem, a sleeve's underside) the run's ends are carried on from the stripe before, half-way into the grey one
-   (the edge is somewhere in it: half-way is the least wrong), keeping only pixels nearer the darker stripe's
-   tone than the backdrop's, so a visible edge is never pushed outwards. Runs that split or merge (the neck,
-   the armpits) are left as the segmentation found them.
+   is joined to it by straight lines (the edge goes straight across the grey stripe); where a run splits in
+   two (the armpits) or two merge (the neck), only the outer ends are joined; a bite along a grey stripe
+   closed on both sides by light ones is closed. Where the garment ends in a grey stripe (its top, its hem, a
+   sleeve's underside) the run's ends are carried on from the stripe before, row by row outwards, while the
+   row's new pixels, averaged, are nearer the darker stripe's tone than the backdrop's (a quarter of the way
+   from the backdrop's: a grey stripe darkens a little towards its edge), and a grey stripe's width at most.
 
 The mask only ever gains pixels: a mended outline is the segmentation's plus what the stripes show was lost.
 """
@@ -32,6 +32,7 @@ The mask only ever gains pixels: a mended outline is the segmentation's plus wha
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -123,6 +124,20 @@ def _fill_between(out: np.ndarray, rows: range, a: tuple[float, float], b: tuple
             out[yy, lo:hi] = True
 
 
+def _fill_outer_ends(out: np.ndarray, rows: range, a: tuple[float, float], b: tuple[float, float],
+                     ya: float, yb: float, reach: float) -> None:
+    """Like `_fill_between`, but only `reach` pixels in from each end: where a run splits in two (or two
+    merge), what lies between the two inner ends is not known to be garment, the outer ends' lines are."""
+    for yy in rows:
+        t = (yy - ya) / (yb - ya)
+        start = (1 - t) * a[0] + t * b[0]
+        end = (1 - t) * a[1] + t * b[1]
+        for lo_f, hi_f in ((start, min(end, start + reach)), (max(start, end - reach), end)):
+            lo, hi = max(0, math.ceil(lo_f - 0.5)), min(out.shape[1], math.floor(hi_f - 0.5) + 1)
+            if hi > lo:
+                out[yy, lo:hi] = True
+
+
 def _light_rows(profile: np.ndarray, period: float) -> np.ndarray:
     """Rows whose lightness is in the upper 40 % of its range within a stripe and a half either way."""
     known = ~np.isnan(profile)
@@ -150,8 +165,26 @@ def _regular(bands: list[tuple[int, int]], period: float) -> bool:
     return float(np.mean(np.abs(spacing - period) <= 0.25 * period)) >= 0.8
 
 
-def _mend_rows(mask: np.ndarray, bands: list[tuple[int, int]], period: float) -> tuple[np.ndarray, np.ndarray]:
-    """Step 4 in the stripes' frame: (the mask with its grey stripes bridged, the runs carried on past its end)."""
+def _carry_on(out: np.ndarray, rows: range, a: tuple[float, float], b: tuple[float, float], ya: float,
+              yb: float, is_garment: Callable[[int, int, int], bool]) -> None:
+    """`_fill_between` over `rows` taken outwards, stopping at the first row whose span `is_garment` says is
+    backdrop: where the garment ends inside a grey stripe, the grey stripe's tone, averaged along a row,
+    still tells it from the backdrop's where a single pixel's noise does not."""
+    for yy in rows:
+        t = (yy - ya) / (yb - ya)
+        start = (1 - t) * a[0] + t * b[0]
+        end = (1 - t) * a[1] + t * b[1]
+        lo, hi = max(0, math.ceil(start - 0.5)), min(out.shape[1], math.floor(end - 0.5) + 1)
+        if hi <= lo or not is_garment(yy, lo, hi):
+            return
+        out[yy, lo:hi] = True
+
+
+def _mend_rows(mask: np.ndarray, bands: list[tuple[int, int]], period: float,
+               is_garment: Callable[[int, int, int], bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Step 4 in the stripes' frame: (the mask with its grey stripes bridged, the runs carried on past its end).
+
+    `is_garment(row, lo, hi)`: whether the span [lo, hi) of a row looks like the garment's darker stripe."""
     closed = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((max(3, int(period)), 1), np.uint8)) > 0
     bridged, beyond = closed.copy(), np.zeros_like(closed)
     centres = [(first + last) // 2 for first, last in bands]
@@ -162,22 +195,33 @@ def _mend_rows(mask: np.ndarray, bands: list[tuple[int, int]], period: float) ->
         prv = centres[i - 1] if i > 0 and c - centres[i - 1] <= 1.5 * period else None
         for run in runs[c]:
             onward = _partner(run, runs[nxt], runs[c]) if nxt is not None else None
+            met = _overlapping(run, runs[nxt]) if nxt is not None else []
             if onward is not None:
                 _fill_between(bridged, range(c + 1, nxt), run, onward, c, nxt)
-            elif nxt is None or not _overlapping(run, runs[nxt]):
+            elif len(met) > 1 and all(len(_overlapping(q, runs[c])) == 1 for q in met):
+                # A split below (the armpits): the outer ends still run straight across the grey stripe.
+                _fill_outer_ends(bridged, range(c + 1, nxt), run, (met[0][0], met[-1][1]), c, nxt, period / 2)
+            elif nxt is None or not met:
                 # The garment ends below this stripe: carry its run on, half-way into the grey stripe.
                 grey = bands[i + 1][0] - bands[i][1] - 1 if i + 1 < n else int(period) - (bands[i][1] - bands[i][0] + 1)
                 before = _partner(run, runs[prv], runs[c]) if prv is not None else None
                 if before is not None:
                     ahead = (2 * run[0] - before[0], 2 * run[1] - before[1])
-                    _fill_between(beyond, range(c + 1, bands[i][1] + 1 + max(0, grey) // 2), run, ahead, c, 2 * c - prv)
-            if prv is None or not _overlapping(run, runs[prv]):
+                    _carry_on(beyond, range(c + 1, bands[i][1] + 1 + max(0, grey)), run, ahead, c, 2 * c - prv,
+                              is_garment)
+            before_met = _overlapping(run, runs[prv]) if prv is not None else []
+            if len(before_met) > 1 and all(len(_overlapping(q, runs[c])) == 1 for q in before_met):
+                # A merge from above (the neck's two sides into one run): the same.
+                _fill_outer_ends(bridged, range(prv + 1, c), (before_met[0][0], before_met[-1][1]), run, prv, c,
+                                 period / 2)
+            if prv is None or not before_met:
                 # ... and the same above this stripe where the garment starts in the grey one before it.
                 grey = bands[i][0] - bands[i - 1][1] - 1 if i > 0 else int(period) - (bands[i][1] - bands[i][0] + 1)
                 after = _partner(run, runs[nxt], runs[c]) if nxt is not None else None
                 if after is not None:
                     behind = (2 * run[0] - after[0], 2 * run[1] - after[1])
-                    _fill_between(beyond, range(bands[i][0] - max(0, grey) // 2, c), behind, run, 2 * c - nxt, c)
+                    _carry_on(beyond, range(c - 1, bands[i][0] - 1 - max(0, grey), -1), behind, run, 2 * c - nxt, c,
+                              is_garment)
     return bridged, beyond
 
 
@@ -232,11 +276,16 @@ def mend_stripes(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     backdrop = float(np.median(lum[rim_out]))
     if abs(darker - backdrop) >= min(_SEEN_CONTRAST, abs(lighter - darker)):
         return mask
-    bridged, beyond = _mend_rows(f_mask, bands, period)
+    mid, sign = backdrop + 0.25 * (darker - backdrop), math.copysign(1.0, darker - backdrop)
+
+    def is_garment(row: int, lo: int, hi: int) -> bool:
+        outside = ~f_mask[row, lo:hi]  # what the mask has is garment; the rest is judged by its mean tone
+        return not outside.any() or (float(f_lum[row, lo:hi][outside].mean()) - mid) * sign >= 0
+
+    bridged, beyond = _mend_rows(f_mask, bands, period, is_garment)
     back = cv2.invertAffineTransform(turn)
     bridged_img = cv2.warpAffine(bridged.astype(np.uint8), back, (ww, hh), flags=cv2.INTER_NEAREST) > 0
     beyond_img = cv2.warpAffine(beyond.astype(np.uint8), back, (ww, hh), flags=cv2.INTER_NEAREST) > 0
-    garment_side = (lum - (darker + backdrop) / 2) * np.sign(darker - backdrop) >= 0
     out = mask.copy()
-    out[y0:y1, x0:x1] |= bridged_img | (beyond_img & garment_side)
+    out[y0:y1, x0:x1] |= bridged_img | beyond_img
     return out
