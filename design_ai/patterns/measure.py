@@ -353,7 +353,7 @@ def _sleeve_runs(
 
     Structure first: the underseam is the run that heads back towards the body, where the heading peaks
     (`u`, over 180°) between shoulder and hem. The underarm is where the heading, after that peak, first
-    falls half-way from `u` to the side seam's heading. Going out along the sleeve, the bottom sleeve-hem
+    falls half-way from `u` to the side seam's heading (read on the side seam's lower end). Going out along the sleeve, the bottom sleeve-hem
     corner is the last convex corner (turn peak, `corners`) before the underseam, and the top one the last
     convex corner before that, at least 3 cm away (the sleeve hem between them, across the sleeve).
     The corner's turn only has to
@@ -377,8 +377,11 @@ def _sleeve_runs(
     if not top:
         raise UserError(f"could not find the sleeve hems of a {garment}: no corner 3 cm or more before the cuff's")
     i_st = top[-1]
-    side_from = j_u + max(2, round(3 * unit))
-    side = float(np.median(theta[side_from:i_hem])) if i_hem - side_from > 4 else 90.0
+    # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
+    # whatever the sleeve: from the peak on, a long sleeve's underseam can be most of what follows.
+    side_from = max(j_u + max(2, round(3 * unit)), i_hem - round(6 * unit))
+    side_to = i_hem - max(1, round(unit))
+    side = float(np.median(theta[side_from:side_to])) if side_to - side_from > 4 else 90.0
     i_ua = _first_at_or_above(-theta, -(u + side) / 2, j_u, i_hem)
     if i_ua is None or i_hem - i_ua < 2 * unit:
         raise UserError(f"could not find the underarms of a {garment}: the underseam never turns down into the side")
