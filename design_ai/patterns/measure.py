@@ -595,6 +595,10 @@ def _neck_meets(
     if float(np.linalg.norm(hps - corner)) > 2 * unit:
         x = float(corner[0]) + edge
         hps = np.array([x, shoulder.y_at(x)])
+    # And a shoulder line that misses the corner by over a centimetre was fitted to more than the shoulder
+    # (a bend it ran past): the corner, moved in by the edge offset, is the HPS.
+    if abs(shoulder.y_at(float(corner[0])) - float(corner[1])) > unit:
+        hps = np.array([float(corner[0]) + edge, float(corner[1]) + edge])
     return hps, rms
 
 

@@ -293,11 +293,13 @@ def _border_noise(channel: np.ndarray, band: int) -> float:
     return float(1.4826 * np.median(np.abs(diffs)) / math.sqrt(2))
 
 
-def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ink for a draft (see the module docs): pixels that are garment colour or garment edge, uint8 0/1.
 
     Also returns the distinct-colour cue alone (bool): pixels whose hue differs from the background's or
-    that are darker than any shadow, which no shading of a garment turns into background colour.
+    that are darker than any shadow, which no shading of a garment turns into background colour; and every
+    colour cue (bool: distinct, or lighter than the backdrop), which is garment and does not reach past
+    its edge the way the edge cues do.
 
     The colour cues are computed on a half-size copy (colour varies slowly, and it is a quarter of the
     work), the edge cues at full size, where they locate the edge.
@@ -317,6 +319,7 @@ def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     colour = (distinct.astype(np.uint8) * 2) | (light > max(5.0, 4.0 * n_l)).astype(np.uint8)
     colour = cv2.resize(colour, (w, h), interpolation=cv2.INTER_NEAREST)
     ink = colour > 0
+    coloured = colour == 1
     distinct = colour > 1
     lum = cv2.extractChannel(lab, 0)
     n_edge = _border_noise(lum, band)
@@ -326,7 +329,7 @@ def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     k = max(9, round(0.008 * min(h, w)) | 1)
     valley = cv2.morphologyEx(lum, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     ink |= valley > max(_DRAFT_VALLEY, 8.0 * n_edge)
-    return ink.astype(np.uint8), distinct
+    return ink.astype(np.uint8), distinct, coloured
 
 
 def _reopen_by_colour(mask: np.ndarray, ink: np.ndarray, colour: np.ndarray, share: float = 0.9) -> np.ndarray:
@@ -589,7 +592,7 @@ def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silh
     work = rgb if scale == 1.0 else cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     wh, ww = work.shape[:2]
     close_px = max(7, round(0.012 * min(wh, ww)))
-    ink, distinct = _draft_ink(work)
+    ink, distinct, coloured = _draft_ink(work)
     if not ink.any():
         raise UserError("no garment found: nothing in the image stands out from its background")
     box = _box_around(ink, close_px + 12)
@@ -599,7 +602,7 @@ def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silh
     # The edge ink reaches past the contrast edge it marks (the smoothing, the 3x3 gradient's own width, the
     # dark valley's flanks): trim that off, leaving the pixels the garment covers at least half.
     dist = cv2.distanceTransform(whole.astype(np.uint8), cv2.DIST_L2, 5)
-    trimmed = _paste(dist > _DRAFT_TRIM_PX, box, (wh, ww))
+    trimmed = _paste((dist > _DRAFT_TRIM_PX) | (whole & coloured[box]), box, (wh, ww))
     if scale < 1.0:
         up = cv2.resize(trimmed.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
         trimmed = up >= 0.5
