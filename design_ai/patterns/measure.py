@@ -353,11 +353,11 @@ def _sleeve_runs(
 
     Structure first: the underseam is the run that heads back towards the body, where the heading peaks
     (`u`, over 180°) between shoulder and hem. The underarm is where the heading, after that peak, first
-    falls half-way from `u` to the side seam's heading (read on the side seam's lower end). Going out along the sleeve, the bottom sleeve-hem
-    corner is the last convex corner (turn peak, `corners`) before the underseam, and the top one the last
-    convex corner before that, at least 3 cm away (the sleeve hem between them, across the sleeve).
-    The corner's turn only has to
-    exceed 20°: a rounded, soft or very open corner is found all the same, and a sleeve whose underseam is
+    falls half-way from `u` to the side seam's heading (read on the side seam's lower end). Going out along
+    the sleeve, the bottom sleeve-hem corner is the last convex corner (turn peak, `corners`) before the
+    underseam, and the top one the last convex corner before that, at least 3 cm away (the sleeve hem between
+    them, across the sleeve). The corner's turn only has to exceed 20°: a rounded, soft or very open corner
+    is found all the same, and a sleeve whose underseam is
     not parallel to its top edge (a tapered sleeve) needs no fixed angle.
     """
     if peak is None or i_hem - i_hps - 2 * max(2, round(2 * unit)) < 10:
