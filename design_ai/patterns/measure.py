@@ -357,8 +357,8 @@ def _sleeve_runs(
     the sleeve, the bottom sleeve-hem corner is the last convex corner (turn peak, `corners`) before the
     underseam, and the top one the last convex corner before that, at least 3 cm away (the sleeve hem between
     them, across the sleeve). The corner's turn only has to exceed 20°: a rounded, soft or very open corner
-    is found all the same, and a sleeve whose underseam is
-    not parallel to its top edge (a tapered sleeve) needs no fixed angle.
+    is found all the same, and a sleeve whose underseam is not parallel to its top edge (a tapered sleeve)
+    needs no fixed angle.
     """
     if peak is None or i_hem - i_hps - 2 * max(2, round(2 * unit)) < 10:
         raise UserError(f"could not find the sleeves of a {garment}: the outline from shoulder to hem is too short")
