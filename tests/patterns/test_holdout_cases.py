@@ -26,6 +26,9 @@ CASES = [
     pytest.param(4242, 74, id="4242-074-longsleeve-line-XS"),
     # A near-white raglan on a light backdrop: its edge was trimmed as if its colour cue reached past it.
     pytest.param(777, 58, id="777-058-raglan-draft-XXL-light-on-light"),
+    # A black fill on a near-black paper whose armhole seams are drawn in the paper's tone: the flood ran
+    # along them, the sleeves came off the body, and the body alone was refused for having no underarms.
+    pytest.param(31337, 16, id="31337-016-filled-L-seams-in-the-paper-tone"),
 ]
 
 
