@@ -82,6 +82,7 @@ MAX_BODY_LENGTH_CM = 200.0
 
 _CORNER_DEG = 40.0  # a vertex of the simplified outline turning at least this much is a sharp corner (HPS)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
+_GENTLE_CORNER_DEG = 12.0  # ... and, where no pair turns that much, a tank's underarm met almost smoothly
 _MAX_TILT_DEG = 14.0  # the symmetry search range: a picture up to 10° off is measured, with room to spare
 _LEAST_HEIGHT_PX = 200  # below this a corner is a couple of pixels and the readings are noise (seen at 128 px)
 _MOST_NOISE_CM = 0.4  # an outline straying further than this from its fitted lines gives numbers no one should cut
@@ -496,12 +497,18 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
 
     if has_sleeve:
         raise UserError(f"this outline has sleeve hems and armpits: a {garment} has none (try 'tshirt')")
-    between = [c for c in corners if i_hps < c[0] < i_hem]
     # An underarm lies in the upper part of the body (armhole depth is about a third of the body length):
     # a notch lower down the side seam is not one.
     low = path[i_hps, 1] + 0.6 * (path[i_hem, 1] - path[i_hps, 1])
-    armpits = {c[0] for c in between if path[c[0], 1] <= low}
-    i_sp, i_ua = _tank_corners(between, garment, i_hps, unit, armpits)
+    try:
+        between = [c for c in corners if i_hps < c[0] < i_hem]
+        i_sp, i_ua = _tank_corners(between, garment, i_hps, unit, {c[0] for c in between if path[c[0], 1] <= low})
+    except UserError:
+        # An armhole that runs into the side seam almost smoothly turns there by less than a weak corner:
+        # look again for the gentlest turns a simplified outline still shows.
+        gentle = _dp_corners(path, 0.5 * unit, _GENTLE_CORNER_DEG, 1.5 * unit)
+        between = [c for c in gentle if i_hps < c[0] < i_hem]
+        i_sp, i_ua = _tank_corners(between, garment, i_hps, unit, {c[0] for c in between if path[c[0], 1] <= low})
     shoulder_line = line(i_hps, i_sp)
     arm_start = _fit_line(path[i_sp + margin : i_sp + margin + span]).moved_in(edge)
     arm_end = _fit_line(path[max(0, i_ua - margin - span) : i_ua - margin]).moved_in(edge)
@@ -549,8 +556,8 @@ def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
     A V's tip is a narrow wedge of background, and a soft-edged draft or a JPEG fills its last few
     millimetres with garment, so the outline's own crossing of the centre line lies above the drawn tip.
     When the middle of the neckline (20-70 % of its length from the centre) is straight, to within about
-    a millimetre, and its first fifth runs the same way (a crew or scoop neck leaves the centre level),
-    the tip is that line's crossing with the centre line (`neckline[0]`'s x).
+    a millimetre, and its first fifth (from a tenth on) runs the same way (a crew or scoop neck leaves the
+    centre level), the tip is that line's crossing with the centre line (`neckline[0]`'s x).
     """
     if len(neckline) < 20:
         return None
@@ -559,8 +566,9 @@ def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
     fit = _fit_line(pts)
     if _rms(pts, fit) > 0.12 * unit or abs(fit.direction[0]) < 0.2:
         return None
-    # A crew or scoop neckline leaves the centre level; a V's leaves along its straight side.
-    start = neckline[a] - neckline[0]
+    # A crew or scoop neckline leaves the centre level; a V's leaves along its straight side. (Read from a
+    # tenth of the way on: the filled-in tip of a short V is level too.)
+    start = neckline[a] - neckline[a // 2]
     if float(start @ fit.direction) < math.cos(math.radians(15)) * float(np.linalg.norm(start)):
         return None
     return fit.moved_in(edge).y_at(float(neckline[0, 0]))

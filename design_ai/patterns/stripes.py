@@ -23,8 +23,9 @@ ends and takes it straight across the grey ones; so does this module:
    two (the armpits) or two merge (the neck), only the outer ends are joined; a bite along a grey stripe
    closed on both sides by light ones is closed. Where the garment ends in a grey stripe (its top, its hem, a
    sleeve's underside) the run's ends are carried on from the stripe before, row by row outwards, while the
-   row's new pixels, averaged, are nearer the darker stripe's tone than the backdrop's (a quarter of the way
-   from the backdrop's: a grey stripe darkens a little towards its edge), and a grey stripe's width at most.
+   row's new pixels, averaged, are on the darker stripe's side of a tone 15 % of the way from the backdrop's
+   to it (a grey stripe darkens towards its edge, nearly to the backdrop's tone), and a grey stripe's width
+   at most. A backdrop darkened by the garment's shadow stops it at once.
 
 The mask only ever gains pixels: a mended outline is the segmentation's plus what the stripes show was lost.
 """
@@ -276,7 +277,7 @@ def mend_stripes(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     backdrop = float(np.median(lum[rim_out]))
     if abs(darker - backdrop) >= min(_SEEN_CONTRAST, abs(lighter - darker)):
         return mask
-    mid, sign = backdrop + 0.25 * (darker - backdrop), math.copysign(1.0, darker - backdrop)
+    mid, sign = backdrop + 0.15 * (darker - backdrop), math.copysign(1.0, darker - backdrop)
 
     def is_garment(row: int, lo: int, hi: int) -> bool:
         outside = ~f_mask[row, lo:hi]  # what the mask has is garment; the rest is judged by its mean tone

@@ -29,6 +29,11 @@ CASES = [
     # A black fill on a near-black paper whose armhole seams are drawn in the paper's tone: the flood ran
     # along them, the sleeves came off the body, and the body alone was refused for having no underarms.
     pytest.param(31337, 16, id="31337-016-filled-L-seams-in-the-paper-tone"),
+    # A V neck so short that its filled-in tip was most of its first fifth: not taken for a V, read 2.5 cm high.
+    pytest.param(31337, 66, id="31337-066-longsleeve-draft-4XL-short-V"),
+    # A dark draft with a very soft edge (2.5 px blur): its edge ink spread past what the trim takes off, and
+    # the edge placement by colour took the blurred rim for a light garment's shaded one (chest +1.7 cm).
+    pytest.param(31337, 64, id="31337-064-longsleeve-draft-4XL-soft-edge"),
 ]
 
 
