@@ -155,6 +155,15 @@ def _intersect(a: _Line, b: _Line) -> np.ndarray:
     return a.point + s * a.direction
 
 
+def _corner(a: _Line, b: _Line, near: np.ndarray, reach: float) -> np.ndarray:
+    """Where the edges `a` and `b` meet, when that is within `reach` px of `near`, the outline's own corner
+    point; else `near` itself. Two edges at a shallow angle to each other, one of them fitted a little
+    askew, can meet far out in the picture: an outline's corner is never there.
+    """
+    x = _intersect(a, b)
+    return x if float(np.linalg.norm(x - near)) <= reach else np.asarray(near, np.float64)
+
+
 def _rotation(deg: float) -> np.ndarray:
     """The matrix that turns a picture `deg` counter-clockwise on screen (y down), for column vectors."""
     t = math.radians(deg)
@@ -355,11 +364,10 @@ def _sleeve_runs(
     Structure first: the underseam is the run that heads back towards the body, where the heading peaks
     (`u`, over 180°) between shoulder and hem. The underarm is where the heading, after that peak, first
     falls half-way from `u` to the side seam's heading (read on the side seam's lower end). Going out along
-    the sleeve, the bottom sleeve-hem corner is the last convex corner (turn peak, `corners`) before the
-    underseam, and the top one the last convex corner before that, at least 3 cm away (the sleeve hem between
-    them, across the sleeve). The corner's turn only has to exceed 20°: a rounded, soft or very open corner
-    is found all the same, and a sleeve whose underseam is not parallel to its top edge (a tapered sleeve)
-    needs no fixed angle.
+    the sleeve, the sleeve-hem corners are the last pair of convex corners (turn peaks, `corners`) before the
+    underseam, at least 3 cm apart, with the outline between them heading across the sleeve (the hem). The
+    corner's turn only has to exceed 20°: a rounded, soft or very open corner is found all the same, and a
+    sleeve whose underseam is not parallel to its top edge (a tapered sleeve) needs no fixed angle.
     """
     if peak is None or i_hem - i_hps - 2 * max(2, round(2 * unit)) < 10:
         raise UserError(f"could not find the sleeves of a {garment}: the outline from shoulder to hem is too short")
@@ -373,11 +381,13 @@ def _sleeve_runs(
     convex = [i for i, t in corners if t > 0 and i_hps + 2 * unit < i < j_u]
     if len(convex) < 2:
         raise UserError(f"could not find the sleeve hems of a {garment}: no two corners at the sleeve's end")
-    i_sb = convex[-1]
-    top = [i for i in convex if i <= i_sb - 3 * unit]
-    if not top:
+    pairs = [(a, b) for b in reversed(convex) for a in reversed(convex) if a <= b - 3 * unit]
+    if not pairs:
         raise UserError(f"could not find the sleeve hems of a {garment}: no corner 3 cm or more before the cuff's")
-    i_st = top[-1]
+    # The sleeve hem runs across the sleeve: from its top corner it heads about 90° on from the top edge's
+    # heading. The last such pair stands; a notch in the underseam (a bitten stripe) makes a corner too,
+    # but the edge from the cuff's corner to it runs along the sleeve.
+    i_st, i_sb = next((p for p in pairs if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)), pairs[0])
     # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
     # whatever the sleeve: from the peak on, a long sleeve's underseam can be most of what follows.
     side_from = max(j_u + max(2, round(3 * unit)), i_hem - round(6 * unit))
@@ -387,6 +397,20 @@ def _sleeve_runs(
     if i_ua is None or i_hem - i_ua < 2 * unit:
         raise UserError(f"could not find the underarms of a {garment}: the underseam never turns down into the side")
     return i_st, i_sb, i_ua
+
+
+def _across_the_sleeve(theta: np.ndarray, i_st: int, i_sb: int, i_hps: int, unit: float) -> bool:
+    """Whether the outline from `i_st` to `i_sb` heads across the sleeve: within 30° of the heading 90° on
+    from the sleeve's top edge (its last 3 cm before `i_st`), both read as medians of `theta` away from the
+    corners' rounding."""
+    m = max(1, (i_sb - i_st) // 4)
+    edge_from = max(i_hps + 1, i_st - round(3 * unit))
+    edge_to = i_st - max(1, round(0.5 * unit))
+    if edge_to - edge_from < 3:
+        return True  # no top edge to compare with: nothing says otherwise
+    top_edge = float(np.median(theta[edge_from:edge_to]))
+    hem = float(np.median(theta[i_st + m : i_sb - m + 1]))
+    return abs((hem - top_edge - 90.0 + 180.0) % 360.0 - 180.0) <= 30.0
 
 
 def _is_sleeved(corners: list[tuple[int, float]], i_hps: int, unit: float, peak: tuple[int, float] | None) -> bool:
@@ -484,13 +508,13 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         return _Half(
             hps=hps,
             hps_noise=hps_noise,
-            shoulder=_intersect(shoulder_line, top_line),
-            underarm=_intersect(under_line, side_line),
-            hem=_intersect(lower_side(i_ua), hem_line),
+            shoulder=_corner(shoulder_line, top_line, run[b], 4 * unit),
+            underarm=_corner(under_line, side_line, path[i_ua], 4 * unit),
+            hem=_corner(lower_side(i_ua), hem_line, path[i_hem], 4 * unit),
             hem_line=hem_line,
             side_line=side_line,
-            sleeve_top=_intersect(top_line, hem_s_line),
-            sleeve_bottom=_intersect(hem_s_line, under_line),
+            sleeve_top=_corner(top_line, hem_s_line, path[i_st], 4 * unit),
+            sleeve_bottom=_corner(hem_s_line, under_line, path[i_sb], 4 * unit),
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
         )
@@ -517,9 +541,9 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     return _Half(
         hps=hps,
         hps_noise=hps_noise,
-        shoulder=_intersect(shoulder_line, arm_start),
-        underarm=_intersect(arm_end, side_line),
-        hem=_intersect(lower_side(i_ua), hem_line),
+        shoulder=_corner(shoulder_line, arm_start, path[i_sp], 4 * unit),
+        underarm=_corner(arm_end, side_line, path[i_ua], 4 * unit),
+        hem=_corner(lower_side(i_ua), hem_line, path[i_hem], 4 * unit),
         hem_line=hem_line,
         side_line=side_line,
         sleeve_top=None,

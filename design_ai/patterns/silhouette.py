@@ -58,7 +58,7 @@ import numpy as np
 from PIL import Image
 
 from design_ai.errors import UserError
-from design_ai.patterns.stripes import mend_stripes
+from design_ai.patterns.stripes import bridge_stripes, mend_stripes
 
 __all__ = [
     "Silhouette",
@@ -79,6 +79,7 @@ _DRAFT_EDGE_PX = 0.0  # where a draft mask's boundary pixel centres lie from the
 # the flat engine's drafts against the drawings they were made from: within ±0.3 px over colorways)
 _DRAFT_WORK_PX = 1_000_000  # drafts larger than this are segmented on a reduced copy (see `_segment_draft`)
 _DRAFT_GRAD = 4.0  # least lightness step per pixel (8-bit Lab L) that is edge ink in a draft
+_COMB_GAIN = 1.15  # a striped draft's region bridged across its stripes this much larger was a comb of them
 _DRAFT_VALLEY = 5.0  # least depth of a thin dark valley (8-bit Lab L) that is edge ink in a draft
 
 
@@ -627,6 +628,14 @@ def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silh
     box = _box_around(ink, close_px + 12)
     region = enclosed_region(ink[box], close_px, reopen_px=max(2, close_px // 6))
     whole = _the_garment(region, min_fraction, "a draft", (wh, ww), box)
+    # Grey stripes of the backdrop's tone too wide for the closing: the flood ran along them and left a comb
+    # of the light stripes. Bridged across the stripes, the region is the garment again (much larger).
+    bridged_ink = bridge_stripes(cv2.cvtColor(work[box], cv2.COLOR_RGB2GRAY), ink[box], whole)
+    if bridged_ink is not None:
+        again = enclosed_region(bridged_ink, close_px, reopen_px=max(2, close_px // 6))
+        solid = _the_garment(again, min_fraction, "a draft", (wh, ww), box)
+        if solid.sum() > _COMB_GAIN * whole.sum():
+            whole = solid
     whole = _reopen_by_colour(whole, ink[box], distinct[box])
     # The edge ink reaches past the contrast edge it marks (the smoothing, the 3x3 gradient's own width, the
     # dark valley's flanks): trim that off, leaving the pixels the garment covers at least half.

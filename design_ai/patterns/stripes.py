@@ -39,12 +39,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["Stripes", "find_stripes", "mend_stripes"]
+__all__ = ["Stripes", "bridge_stripes", "find_stripes", "mend_stripes"]
 
 _LEAST_SHARE = 0.03  # least share of the inside's spectral energy (less the mean) in one stripe frequency
 _LEAST_CONTRAST = 6.0  # least lightness difference (8-bit) between a stripe and its neighbour that counts
 _SEEN_CONTRAST = 16.0  # a darker stripe this far (8-bit lightness) from the backdrop shows its own edge
 _SPECTRUM_PX = 256  # the inside is resampled to this many pixels on its long side for the spectrum
+_MOST_TILT_DEG = 25.0  # stripes bridged across run within this of the picture's rows (a tee's are horizontal)
 
 Run = tuple[int, int]  # [start, end) along a row
 
@@ -96,6 +97,32 @@ def find_stripes(lum: np.ndarray, mask: np.ndarray) -> Stripes | None:
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)[inner]
     across = 0.5 * math.atan2(2 * float((gx * gy).sum()), float((gx * gx).sum() - (gy * gy).sum()))
     return Stripes(period, across)
+
+
+def bridge_stripes(lum: np.ndarray, ink: np.ndarray, region: np.ndarray) -> np.ndarray | None:
+    """`ink` (uint8 0/1) with the gaps across the stripes inside `region`'s convex hull closed, or None where
+    there are no stripes across the picture's rows to bridge.
+
+    Grey stripes of the backdrop's tone wider than the closing that finds a draft's outline let the flood
+    from outside run along each of them: the garment comes out a comb of its light stripes. A closing along
+    the stripes' normal, a period long, joins each light stripe to the next across the grey one between,
+    as far as both reach, which is the garment. Only stripes within 25° of the picture's rows are bridged:
+    a vertical closing leaves a tee's armpits and V neck (open downwards and upwards) as they are.
+    """
+    pts = cv2.findNonZero(region.astype(np.uint8))
+    if pts is None:
+        return None
+    hull = np.zeros(region.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    stripes = find_stripes(lum.astype(np.float32), hull > 0)
+    if stripes is None or abs(abs(math.degrees(stripes.across_rad)) - 90.0) > _MOST_TILT_DEG:
+        return None
+    n = max(3, math.ceil(stripes.period_px)) | 1
+    line = np.zeros((n, n), np.uint8)
+    c = n // 2
+    dx, dy = math.cos(stripes.across_rad) * c, math.sin(stripes.across_rad) * c
+    cv2.line(line, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1, 1)
+    return cv2.morphologyEx(ink, cv2.MORPH_CLOSE, line, borderType=cv2.BORDER_CONSTANT, borderValue=0)
 
 
 def _runs(row: np.ndarray) -> list[Run]:

@@ -34,6 +34,9 @@ CASES = [
     # A dark draft with a very soft edge (2.5 px blur): its edge ink spread past what the trim takes off, and
     # the edge placement by colour took the blurred rim for a light garment's shaded one (chest +1.7 cm).
     pytest.param(31337, 64, id="31337-064-longsleeve-draft-4XL-soft-edge"),
+    # A white tank with wide grey stripes of the backdrop's tone: the flood ran along every grey stripe and
+    # the garment came out a comb of its white ones (refused as having sleeves).
+    pytest.param(31337, 99, id="31337-099-tank-draft-3XL-wide-backdrop-stripes"),
 ]
 
 

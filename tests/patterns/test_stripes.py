@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from design_ai.patterns.stripes import find_stripes, mend_stripes
+from design_ai.patterns.stripes import bridge_stripes, find_stripes, mend_stripes
 
 H, W = 700, 800
 BACKDROP = 215.0
@@ -89,3 +89,25 @@ def test_stripes_that_stand_out_from_the_backdrop_leave_the_mask_alone() -> None
     rgb, truth = _picture(5.0, grey=170.0)  # a darker stripe well clear of the backdrop's tone
     bitten = _bitten(rgb, truth)  # nothing near the backdrop's tone to lose: the truth itself
     assert np.array_equal(mend_stripes(rgb, bitten), bitten)
+
+
+def test_a_comb_of_light_stripes_is_bridged_into_the_garment() -> None:
+    """Where the flood ran along every grey stripe, the light stripes alone are left: bridged across the
+    stripes, they make the garment again, and its armpits stay open."""
+    rgb, truth = _picture(4.0, grey=BACKDROP, period=40.0)
+    lum = rgb[..., 0]
+    comb = (truth & (lum > 232)).astype(np.uint8)
+    bridged = bridge_stripes(lum, comb, comb > 0)
+    assert bridged is not None
+    solid = bridged > 0
+    assert (solid & truth).sum() > 0.93 * truth.sum() > 1.3 * comb.sum()
+    grown = cv2.dilate(truth.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert (solid & ~grown).sum() < 0.01 * truth.sum()
+    armpit = _turned(np.array([[215.0, 330.0], [585.0, 330.0]]), 4.0)  # just under each underarm
+    for x, y in np.rint(armpit).astype(int):
+        assert not solid[y, x]
+
+
+def test_no_bridging_without_stripes() -> None:
+    rgb, truth = _picture(0.0, grey=245.0)
+    assert bridge_stripes(rgb[..., 0], truth.astype(np.uint8), truth) is None
