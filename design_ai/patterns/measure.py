@@ -381,11 +381,16 @@ def _sleeve_runs(
     convex = [i for i, t in corners if t > 0 and i_hps + 2 * unit < i < j_u]
     if len(convex) < 2:
         raise UserError(f"could not find the sleeve hems of a {garment}: no two corners at the sleeve's end")
-    pairs = [(a, b) for b in reversed(convex) for a in reversed(convex) if a <= b - 3 * unit]
+    turn = dict(corners)
+    # For each bottom corner from the last one back, its top corner candidates sharpest first: the sleeve
+    # hem's top corner turns from the top edge about 90°, which a shoulder point (or one of the vertices a
+    # rounded or bitten cuff corner splits into) does not.
+    pairs = [(a, b) for b in reversed(convex)
+             for a in sorted((a for a in convex if a <= b - 3 * unit), key=lambda a: -turn[a])]  # fmt: skip
     if not pairs:
         raise UserError(f"could not find the sleeve hems of a {garment}: no corner 3 cm or more before the cuff's")
     # The sleeve hem runs across the sleeve: from its top corner it heads about 90° on from the top edge's
-    # heading. The last such pair stands; a notch in the underseam (a bitten stripe) makes a corner too,
+    # heading. The first such pair stands; a notch in the underseam (a bitten stripe) makes a corner too,
     # but the edge from the cuff's corner to it runs along the sleeve.
     i_st, i_sb = next((p for p in pairs if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)), pairs[0])
     # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
@@ -415,15 +420,15 @@ def _across_the_sleeve(theta: np.ndarray, i_st: int, i_sb: int, i_hps: int, unit
 
 def _is_sleeved(corners: list[tuple[int, float]], i_hps: int, unit: float, peak: tuple[int, float] | None) -> bool:
     """Whether a half has a sleeve: below the HPS its outline heads back towards the body (a heading past
-    180°), or at least level with it (150°: a tapered sleeve whose underseam runs straight into the side)
-    after two sharp convex corners, the sleeve hem's. A tank's armhole turns inwards once, at the shoulder
-    point, and never heads back past about 150°.
+    180°), or at least level with it (150°: a tapered sleeve whose underseam runs straight into the side, or
+    a short sleeve held out level) after two convex corners, the sleeve hem's, one of them sharp. A tank's
+    armhole turns inwards once, at the shoulder point, and never heads back past about 150°.
     """
     if peak is None:
         return False
     j_u, u = peak
-    sharp = [i for i, t in corners if t >= _CORNER_DEG and i_hps + 2 * unit < i < j_u]
-    return u >= 185.0 or (u >= 150.0 and len(sharp) >= 2)
+    turns = [t for i, t in corners if t >= _WEAK_CORNER_DEG and i_hps + 2 * unit < i < j_u]
+    return u >= 185.0 or (u >= 150.0 and len(turns) >= 2 and max(turns) >= _CORNER_DEG)
 
 
 def _rms(points: np.ndarray, line: _Line) -> float:

@@ -37,6 +37,12 @@ CASES = [
     # A white tank with wide grey stripes of the backdrop's tone: the flood ran along every grey stripe and
     # the garment came out a comb of its white ones (refused as having sleeves).
     pytest.param(31337, 99, id="31337-099-tank-draft-3XL-wide-backdrop-stripes"),
+    # A striped draft whose cuff corner split into three vertices: the sleeve hem was taken between two of
+    # them and the shoulder point went to the cuff (shoulder width +43.8 cm).
+    pytest.param(2027, 10, id="2027-010-tshirt-draft-XXL-split-cuff-corner"),
+    # A short sleeve held out level: its underseam heads back only to 158°, its cuff's bottom corner turns
+    # 35°, and it was refused as sleeveless.
+    pytest.param(2027, 31, id="2027-031-tshirt-line-M-level-short-sleeve"),
 ]
 
 
