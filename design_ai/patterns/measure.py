@@ -382,11 +382,11 @@ def _sleeve_runs(
     if len(convex) < 2:
         raise UserError(f"could not find the sleeve hems of a {garment}: no two corners at the sleeve's end")
     turn = dict(corners)
-    # For each bottom corner from the last one back, its top corner candidates sharpest first: the sleeve
-    # hem's top corner turns from the top edge about 90°, which a shoulder point (or one of the vertices a
-    # rounded or bitten cuff corner splits into) does not.
+    # For each bottom corner from the last one back, its top corner candidates from the nearest back, those
+    # turning 60° or more first: the sleeve hem's top corner turns from the top edge about 90°, which one of
+    # the vertices a rounded or bitten cuff corner splits into does not.
     pairs = [(a, b) for b in reversed(convex)
-             for a in sorted((a for a in convex if a <= b - 3 * unit), key=lambda a: -turn[a])]  # fmt: skip
+             for a in sorted((a for a in convex if a <= b - 3 * unit), key=lambda a: (turn[a] < 60.0, -a))]  # fmt: skip
     if not pairs:
         raise UserError(f"could not find the sleeve hems of a {garment}: no corner 3 cm or more before the cuff's")
     # The sleeve hem runs across the sleeve: from its top corner it heads about 90° on from the top edge's
