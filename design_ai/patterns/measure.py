@@ -25,9 +25,10 @@ The steps, in order:
 
    - HPS: the half's highest point, when a convex corner (40° or more) is there; else that corner nearest it;
    - hem corner: where the heading last passes half-way from the side seam's to the hem's;
-   - sleeves (sleeved garments): the bottom and top sleeve-hem corners are the last two convex corners
-     before the underseam (at least 3 cm apart), the underarm where the heading falls half-way from the
-     underseam's to the side seam's;
+   - sleeves (sleeved garments): the bottom and top sleeve-hem corners are the last pair of convex corners
+     before the underseam (at least 3 cm apart, the top one turning 60° or more where one does) with the
+     outline between them heading across the sleeve, the underarm where the heading falls half-way from the
+     underseam's to the side seam's (read on the side seam's lower end);
    - shoulder point (sleeved): where the outline from HPS to the top sleeve-hem corner bends from the shoulder
      line into the sleeve's top edge, found by the best two-line fit (the bend can be as small as 10°). A
      raglan flat's outline has the same bend (its raglan seam is interior detail and is not used);
@@ -35,7 +36,8 @@ The steps, in order:
      rounds them) between HPS and the hem corner.
 
    Each corner is then placed precisely as the intersection of straight lines fitted to the edges on either
-   side of it (away from the rounding at the corner itself), each line first moved inwards by the edge
+   side of it (away from the rounding at the corner itself; the outline's corner itself where the lines meet
+   over 4 cm from it), each line first moved inwards by the edge
    offset, so the stroke of a line flat is taken off; the hem corner uses the side seam's last 4 cm only
    (a curved side's longer chord misses it); the HPS, where a crew neckline arrives still curving, follows a
    quadratic fit of the neckline up to the shoulder line. The front neck is the centre line's crossing,
