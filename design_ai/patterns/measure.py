@@ -37,8 +37,8 @@ The steps, in order:
 
    Each corner is then placed precisely as the intersection of straight lines fitted to the edges on either
    side of it (away from the rounding at the corner itself; the outline's corner itself where the lines meet
-   over 4 cm from it), each line first moved inwards by the edge
-   offset, so the stroke of a line flat is taken off; the hem corner uses the side seam's last 4 cm only
+   over 4 cm from it), each line first moved inwards by the edge offset, so the stroke of a line flat is
+   taken off; the hem corner uses the side seam's last 4 cm only
    (a curved side's longer chord misses it); the HPS, where a crew neckline arrives still curving, follows a
    quadratic fit of the neckline up to the shoulder line. The front neck is the centre line's crossing,
    moved down by the same offset, or a V's tip where its straight sides meet the centre line. Each half is
