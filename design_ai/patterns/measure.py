@@ -38,9 +38,9 @@ The steps, in order:
    Each corner is then placed precisely as the intersection of straight lines fitted to the edges on either
    side of it (away from the rounding at the corner itself; the outline's corner itself where the lines meet
    over 4 cm from it), each line first moved inwards by the edge offset, so the stroke of a line flat is
-   taken off; the hem corner uses the side seam's last 4 cm only
-   (a curved side's longer chord misses it); the HPS, where a crew neckline arrives still curving, follows a
-   quadratic fit of the neckline up to the shoulder line. The front neck is the centre line's crossing,
+   taken off; the hem corner uses the side seam's last 4 cm only (a curved side's longer chord misses it);
+   the HPS, where a crew neckline arrives still curving, follows a quadratic fit of the neckline up to the
+   shoulder line. The front neck is the centre line's crossing,
    moved down by the same offset, or a V's tip where its straight sides meet the centre line. Each half is
    read on its own: where one cannot be read, or the two disagree, the cleaner one stands for both.
 4. **Scale**: `px_per_cm` as given, or body length in px over `body_length_cm`.
@@ -85,6 +85,7 @@ MAX_BODY_LENGTH_CM = 200.0
 _CORNER_DEG = 40.0  # a vertex of the simplified outline turning at least this much is a sharp corner (HPS)
 _WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
 _GENTLE_CORNER_DEG = 12.0  # ... and, where no pair turns that much, a tank's underarm met almost smoothly
+_CORNER_REACH_CM = 4.0  # two fitted edges meeting further than this from the outline's corner missed it
 _MAX_TILT_DEG = 14.0  # the symmetry search range: a picture up to 10° off is measured, with room to spare
 _LEAST_HEIGHT_PX = 200  # below this a corner is a couple of pixels and the readings are noise (seen at 128 px)
 _MOST_NOISE_CM = 0.4  # an outline straying further than this from its fitted lines gives numbers no one should cut
@@ -515,13 +516,13 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         return _Half(
             hps=hps,
             hps_noise=hps_noise,
-            shoulder=_corner(shoulder_line, top_line, run[b], 4 * unit),
-            underarm=_corner(under_line, side_line, path[i_ua], 4 * unit),
-            hem=_corner(lower_side(i_ua), hem_line, path[i_hem], 4 * unit),
+            shoulder=_corner(shoulder_line, top_line, run[b], _CORNER_REACH_CM * unit),
+            underarm=_corner(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit),
+            hem=_corner(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit),
             hem_line=hem_line,
             side_line=side_line,
-            sleeve_top=_corner(top_line, hem_s_line, path[i_st], 4 * unit),
-            sleeve_bottom=_corner(hem_s_line, under_line, path[i_sb], 4 * unit),
+            sleeve_top=_corner(top_line, hem_s_line, path[i_st], _CORNER_REACH_CM * unit),
+            sleeve_bottom=_corner(hem_s_line, under_line, path[i_sb], _CORNER_REACH_CM * unit),
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
         )
@@ -531,15 +532,17 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     # An underarm lies in the upper part of the body (armhole depth is about a third of the body length):
     # a notch lower down the side seam is not one.
     low = path[i_hps, 1] + 0.6 * (path[i_hem, 1] - path[i_hps, 1])
+
+    def armhole(found: list[tuple[int, float]]) -> tuple[int, int]:
+        between = [c for c in found if i_hps < c[0] < i_hem]
+        return _tank_corners(between, garment, i_hps, unit, {c[0] for c in between if path[c[0], 1] <= low})
+
     try:
-        between = [c for c in corners if i_hps < c[0] < i_hem]
-        i_sp, i_ua = _tank_corners(between, garment, i_hps, unit, {c[0] for c in between if path[c[0], 1] <= low})
+        i_sp, i_ua = armhole(corners)
     except UserError:
         # An armhole that runs into the side seam almost smoothly turns there by less than a weak corner:
         # look again for the gentlest turns a simplified outline still shows.
-        gentle = _dp_corners(path, 0.5 * unit, _GENTLE_CORNER_DEG, 1.5 * unit)
-        between = [c for c in gentle if i_hps < c[0] < i_hem]
-        i_sp, i_ua = _tank_corners(between, garment, i_hps, unit, {c[0] for c in between if path[c[0], 1] <= low})
+        i_sp, i_ua = armhole(_dp_corners(path, 0.5 * unit, _GENTLE_CORNER_DEG, 1.5 * unit))
     shoulder_line = line(i_hps, i_sp)
     arm_start = _fit_line(path[i_sp + margin : i_sp + margin + span]).moved_in(edge)
     arm_end = _fit_line(path[max(0, i_ua - margin - span) : i_ua - margin]).moved_in(edge)
@@ -548,9 +551,9 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     return _Half(
         hps=hps,
         hps_noise=hps_noise,
-        shoulder=_corner(shoulder_line, arm_start, path[i_sp], 4 * unit),
-        underarm=_corner(arm_end, side_line, path[i_ua], 4 * unit),
-        hem=_corner(lower_side(i_ua), hem_line, path[i_hem], 4 * unit),
+        shoulder=_corner(shoulder_line, arm_start, path[i_sp], _CORNER_REACH_CM * unit),
+        underarm=_corner(arm_end, side_line, path[i_ua], _CORNER_REACH_CM * unit),
+        hem=_corner(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit),
         hem_line=hem_line,
         side_line=side_line,
         sleeve_top=None,

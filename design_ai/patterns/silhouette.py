@@ -79,8 +79,8 @@ _DRAFT_EDGE_PX = 0.0  # where a draft mask's boundary pixel centres lie from the
 # the flat engine's drafts against the drawings they were made from: within ±0.3 px over colorways)
 _DRAFT_WORK_PX = 1_000_000  # drafts larger than this are segmented on a reduced copy (see `_segment_draft`)
 _DRAFT_GRAD = 4.0  # least lightness step per pixel (8-bit Lab L) that is edge ink in a draft
-_COMB_GAIN = 1.15  # a striped draft's region bridged across its stripes this much larger was a comb of them
 _DRAFT_VALLEY = 5.0  # least depth of a thin dark valley (8-bit Lab L) that is edge ink in a draft
+_COMB_GAIN = 1.15  # a striped draft's region bridged across its stripes this much larger was a comb of them
 
 
 @dataclass(frozen=True)
@@ -326,9 +326,9 @@ def _draft_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ink for a draft (see the module docs): pixels that are garment colour or garment edge, uint8 0/1.
 
     Also returns the distinct-colour cue alone (bool): pixels whose hue differs from the background's or
-    that are darker than any shadow, which no shading of a garment turns into background colour; and every
-    colour cue (bool: distinct, or lighter than the backdrop), which is garment and does not reach past
-    its edge the way the edge cues do.
+    that are darker than any shadow, which no shading of a garment turns into background colour; and the
+    pixels only lighter than the backdrop (bool: no hue of their own), a light garment's colour, which does
+    not reach past its edge the way the edge cues do.
 
     The colour cues are computed on a half-size copy (colour varies slowly, and it is a quarter of the
     work), the edge cues at full size, where they locate the edge.
@@ -582,7 +582,9 @@ def _segment_flat(
     # Work on the ink's bounding box with a margin: outside it there is only background to flood.
     box = _box_around(ink, close_px + 4)
     crop = rgb[box]
-    region = _join_cut_pieces(enclosed_region(ink[box], close_px), max(2, round(0.0025 * min(h, w))))
+    # Seams and slits are at most this thick (a quarter of a percent of the shorter side, 2 px at least).
+    r = max(2, round(0.0025 * min(h, w)))
+    region = _join_cut_pieces(enclosed_region(ink[box], close_px), r)
     mask = _the_garment(region, min_fraction, "a flat", (h, w), box)
     if not _sharp_edged(crop, bg, mask):
         return None
@@ -590,7 +592,6 @@ def _segment_flat(
     # for background and cuts a slit a few pixels wide into the garment. What a small closing adds and is
     # not the paper's colour is such a line, and goes back to the garment; a real gap (an armpit's wedge)
     # is the paper's colour and stays out.
-    r = max(2, round(0.0025 * min(h, w)))
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     closed = cv2.morphologyEx(np.pad(mask.astype(np.uint8), r + 1), cv2.MORPH_CLOSE, disc)
     added = (closed[r + 1 : -r - 1, r + 1 : -r - 1] > 0) & ~mask
@@ -626,13 +627,14 @@ def _segment_draft(rgb: np.ndarray, bg: np.ndarray, min_fraction: float) -> Silh
     if not ink.any():
         raise UserError("no garment found: nothing in the image stands out from its background")
     box = _box_around(ink, close_px + 12)
-    region = enclosed_region(ink[box], close_px, reopen_px=max(2, close_px // 6))
+    reopen_px = max(2, close_px // 6)
+    region = enclosed_region(ink[box], close_px, reopen_px=reopen_px)
     whole = _the_garment(region, min_fraction, "a draft", (wh, ww), box)
     # Grey stripes of the backdrop's tone too wide for the closing: the flood ran along them and left a comb
     # of the light stripes. Bridged across the stripes, the region is the garment again (much larger).
     bridged_ink = bridge_stripes(cv2.cvtColor(work[box], cv2.COLOR_RGB2GRAY), ink[box], whole)
     if bridged_ink is not None:
-        again = enclosed_region(bridged_ink, close_px, reopen_px=max(2, close_px // 6))
+        again = enclosed_region(bridged_ink, close_px, reopen_px=reopen_px)
         solid = _the_garment(again, min_fraction, "a draft", (wh, ww), box)
         if solid.sum() > _COMB_GAIN * whole.sum():
             whole = solid

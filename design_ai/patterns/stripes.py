@@ -140,14 +140,22 @@ def _partner(run: Run, runs: list[Run], back: list[Run]) -> Run | None:
     return met[0] if len(met) == 1 and len(_overlapping(met[0], back)) == 1 else None
 
 
+def _span(yy: int, a: tuple[float, float], b: tuple[float, float], ya: float, yb: float) -> tuple[float, float]:
+    """The run on row `yy` whose ends move linearly from `a` (at row `ya`) to `b` (at row `yb`)."""
+    t = (yy - ya) / (yb - ya)
+    return (1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1]
+
+
+def _pixels(start: float, end: float, width: int) -> tuple[int, int]:
+    """The columns [lo, hi) whose centres lie within [start, end], clipped to a row `width` wide."""
+    return max(0, math.ceil(start - 0.5)), min(width, math.floor(end - 0.5) + 1)
+
+
 def _fill_between(out: np.ndarray, rows: range, a: tuple[float, float], b: tuple[float, float],
                   ya: float, yb: float) -> None:
     """Set, on each row of `rows`, the run whose ends move linearly from `a` (at row `ya`) to `b` (at `yb`)."""
     for yy in rows:
-        t = (yy - ya) / (yb - ya)
-        start = (1 - t) * a[0] + t * b[0]
-        end = (1 - t) * a[1] + t * b[1]
-        lo, hi = max(0, math.ceil(start - 0.5)), min(out.shape[1], math.floor(end - 0.5) + 1)
+        lo, hi = _pixels(*_span(yy, a, b, ya, yb), out.shape[1])
         if hi > lo:
             out[yy, lo:hi] = True
 
@@ -157,11 +165,9 @@ def _fill_outer_ends(out: np.ndarray, rows: range, a: tuple[float, float], b: tu
     """Like `_fill_between`, but only `reach` pixels in from each end: where a run splits in two (or two
     merge), what lies between the two inner ends is not known to be garment, the outer ends' lines are."""
     for yy in rows:
-        t = (yy - ya) / (yb - ya)
-        start = (1 - t) * a[0] + t * b[0]
-        end = (1 - t) * a[1] + t * b[1]
+        start, end = _span(yy, a, b, ya, yb)
         for lo_f, hi_f in ((start, min(end, start + reach)), (max(start, end - reach), end)):
-            lo, hi = max(0, math.ceil(lo_f - 0.5)), min(out.shape[1], math.floor(hi_f - 0.5) + 1)
+            lo, hi = _pixels(lo_f, hi_f, out.shape[1])
             if hi > lo:
                 out[yy, lo:hi] = True
 
@@ -199,10 +205,7 @@ def _carry_on(out: np.ndarray, rows: range, a: tuple[float, float], b: tuple[flo
     backdrop: where the garment ends inside a grey stripe, the grey stripe's tone, averaged along a row,
     still tells it from the backdrop's where a single pixel's noise does not."""
     for yy in rows:
-        t = (yy - ya) / (yb - ya)
-        start = (1 - t) * a[0] + t * b[0]
-        end = (1 - t) * a[1] + t * b[1]
-        lo, hi = max(0, math.ceil(start - 0.5)), min(out.shape[1], math.floor(end - 0.5) + 1)
+        lo, hi = _pixels(*_span(yy, a, b, ya, yb), out.shape[1])
         if hi <= lo or not is_garment(yy, lo, hi):
             return
         out[yy, lo:hi] = True
@@ -230,7 +233,7 @@ def _mend_rows(mask: np.ndarray, bands: list[tuple[int, int]], period: float,
                 # A split below (the armpits): the outer ends still run straight across the grey stripe.
                 _fill_outer_ends(bridged, range(c + 1, nxt), run, (met[0][0], met[-1][1]), c, nxt, period / 2)
             elif nxt is None or not met:
-                # The garment ends below this stripe: carry its run on, half-way into the grey stripe.
+                # The garment ends below this stripe: carry its run on into the grey stripe, row by row.
                 grey = bands[i + 1][0] - bands[i][1] - 1 if i + 1 < n else int(period) - (bands[i][1] - bands[i][0] + 1)
                 before = _partner(run, runs[prv], runs[c]) if prv is not None else None
                 if before is not None:
