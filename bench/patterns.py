@@ -2,9 +2,10 @@
 
     python bench/patterns.py [--runs 5] [--width 1600 --height 1250]
 
-Each case is a T-shirt flat drawn by `design_ai.flats` from known measurements at about 2 megapixels: a line
-flat, a filled colorway flat, a draft-like render (the flat engine's textured garment on a tinted background),
-a rotated line flat (3°) and a JPEG (quality 75). For each it times the whole chain a pattern maker runs:
+Each case is a T-shirt flat drawn by `design_ai.garments.tops.flat` from known measurements at about 2
+megapixels: a line flat, a filled colorway flat, a draft-like render (the flat engine's textured garment on a
+tinted background), a rotated line flat (3°) and a JPEG (quality 75). For each it times the whole chain a pattern
+maker runs:
 measure (silhouette, landmarks, POMs) + pieces + grading over XS-XXL + the DXF of all sizes, and prints the
 median of --runs runs, images/s, and the accuracy table per POM against the drawn truth (MAE and max, cm).
 """
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from design_ai.flats import PRESETS, draw_tee_flat  # noqa: E402
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat  # noqa: E402
 from design_ai.generate.engines.flat import render_draft  # noqa: E402
 from design_ai.patterns.export_dxf import write_dxf  # noqa: E402
 from design_ai.patterns.grading import graded_pattern  # noqa: E402

@@ -12,18 +12,18 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from design_ai import garments
 from design_ai.errors import UserError
 from design_ai.images import DEFAULT_MAX_PIXELS, load_image
 from design_ai.sustain.library import load_materials
 
 __all__ = [
-    "GARMENTS",
     "BriefSpec",
     "Colorway",
     "GenerationOverrides",
@@ -33,8 +33,6 @@ __all__ = [
     "parse_brief",
 ]
 
-Garment = Literal["tshirt", "longsleeve", "tank", "hoodie", "dress", "trousers"]
-GARMENTS: tuple[str, ...] = Garment.__args__  # type: ignore[attr-defined]
 ControlType = Literal["canny", "lineart", "scribble", "hed", "pidinet"]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SIZE = re.compile(r"^[A-Za-z0-9/.+-]{1,12}$")
@@ -74,7 +72,7 @@ class LookSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=120)
-    garment: Garment
+    garment: str = Field(min_length=1, max_length=40, description="a garment of the library (design_ai.garments)")
     prompt: str = Field(min_length=1, max_length=2000)
     negative_prompt: str = Field(default="", max_length=2000)
     sketch: Path
@@ -91,6 +89,17 @@ class LookSpec(BaseModel):
     drafts: int = Field(default=4, ge=1, le=64)
     seed: int = Field(default=0, ge=0, lt=2**32)
     generation: GenerationOverrides = Field(default_factory=GenerationOverrides)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _registered_garment(cls, data: Any) -> Any:
+        """A garment the library cannot measure, draft or cost is refused here, before anything is written,
+        naming the look (the sprint would otherwise draft and review it, and only its release would fail)."""
+        if isinstance(data, dict) and isinstance(data.get("garment"), str) and data["garment"] not in garments.names():
+            name = data.get("name")
+            look = f"look {name[:60]!r}: " if isinstance(name, str) else ""
+            raise ValueError(look + garments.unknown_garment(data["garment"]))
+        return data
 
     @field_validator("sizes")
     @classmethod
@@ -184,8 +193,6 @@ def parse_brief(data: object, *, where: str) -> BriefSpec:
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
-        elif err["type"] == "literal_error" and "garment" in str(err["loc"][-1:]):
-            msg = f"unknown garment type {err.get('input')!r} ({msg})"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise UserError(f"{field}: {msg}{more}" if field else f"{msg}{more}", where=where) from None
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from design_ai import garments
 from design_ai.errors import UserError
 
 pattern_app = typer.Typer(help="Pattern pieces from an approved design: measure, draft, grade, export.",
@@ -32,7 +33,7 @@ def _parse_ratio(text: str | None) -> dict[str, int] | None:
 @pattern_app.command("extract")
 def pattern_extract(
     image: Annotated[Path, typer.Argument(help="An approved draft, a line flat or a filled colorway flat.")],
-    garment: Annotated[str, typer.Option(help="tshirt | longsleeve | tank")],
+    garment: Annotated[str, typer.Option(help=f"A garment of the library: {' | '.join(garments.names())}.")],
     out: Annotated[Path, typer.Option(help="Folder for pattern.json, pattern.dxf, pattern.svg and pictures.")],
     px_per_cm: Annotated[float | None, typer.Option(help="The image's scale in pixels per cm.")] = None,
     body_length: Annotated[float | None, typer.Option(help="Or one known measurement: HPS to hem, cm.")] = None,
@@ -51,6 +52,8 @@ def pattern_extract(
     from design_ai.patterns.extract import extract_pattern, write_bundle
 
     settings = get_settings()
+    if garment not in garments.names():
+        raise UserError(garments.unknown_garment(garment), where="--garment")
     if (px_per_cm is None) == (body_length is None):
         raise UserError("give exactly one of --px-per-cm or --body-length", where="scale")
     size_list = [s.strip() for s in sizes.split(",") if s.strip()]

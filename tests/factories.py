@@ -82,8 +82,8 @@ def seed_looks(
 ) -> list[int]:
     """Sprint a brief of `looks` looks (2 flat drafts each) and queue them; returns look ids.
 
-    `sketch` replaces the rough test outline (e.g. an exact flat from design_ai.flats); `look_fields` are merged
-    into every look."""
+    `sketch` replaces the rough test outline (e.g. an exact flat from design_ai.garments.tops.flat); `look_fields`
+    are merged into every look."""
     store = Store.from_settings(settings)
     path = write_brief(folder, looks=[{"name": f"Look {i}", **look_fields} for i in range(looks)], author=author)
     if sketch is not None:

@@ -31,7 +31,11 @@ def test_same_brief_same_hash(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("look", "expected"),
     [
-        ({"garment": "poncho"}, "looks[0].garment: unknown garment type 'poncho'"),
+        (
+            {"garment": "poncho"},
+            "looks[0]: look 'Boxy tee': garment 'poncho' is not in the garment library; registered garments: tshirt",
+        ),
+        ({"garment": "p" * 5000}, "garment 'pppppppppppppppppppppppppppppppppppppppp…' is not in the garment library"),
         ({"colorways": [{"name": "X", "hex": "#12G45Z"}]}, "looks[0].colorways[0].hex: Value error, not a #RRGGBB"),
         ({"material": "unobtainium"}, "looks[0].material: unknown material 'unobtainium'"),
         ({"drafts": 0}, "looks[0].drafts: Input should be greater than or equal to 1"),

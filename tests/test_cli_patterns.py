@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from test_cli import seamline
 
-from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 
 
 @pytest.fixture(scope="module")

@@ -113,7 +113,7 @@ def test_drafts_carry_their_fidelity_and_a_rerun_measures_nothing(  # type: igno
     tmp_path: Path, db_url: str, settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import design_ai.patterns.fidelity as fidelity
-    from design_ai.flats import PRESETS, draw_tee_flat
+    from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 
     calls = {"reference_for": 0, "compare_draft": 0}
     for name in calls:

@@ -1,6 +1,6 @@
 """How accurately `measure_garment` reads points of measure, on pictures drawn from known measurements.
 
-`drawn_cases` draws the project's own test set: every preset of `design_ai.flats` as a line flat, a filled
+`drawn_cases` draws the project's own test set: every preset of `design_ai.garments.tops.flat` as a line flat, a filled
 flat, rotated, JPEG-compressed, and as drafts rendered by the `flat` engine in a near-white and a dark
 colorway, all on one canvas size (1600 x 1250, 2 megapixels, by default). `accuracy_table` measures a set of
 cases and reports, per point of measure, the mean and the largest absolute error in cm; `bench/patterns.py`
@@ -22,9 +22,10 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
+from design_ai import garments
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS, TeeMeasurements, draw_tee_flat, tee_geometry
-from design_ai.patterns.measure import measure_garment, poms_for
+from design_ai.garments.tops.flat import PRESETS, TeeMeasurements, draw_tee_flat, tee_geometry
+from design_ai.patterns.measure import measure_garment
 
 __all__ = [
     "PRESET_GARMENTS",
@@ -48,7 +49,7 @@ PRESET_GARMENTS: dict[str, str] = {
     "longsleeve": "longsleeve",
     "tank": "tank",
 }
-"""The garment type each preset of `design_ai.flats` is measured as."""
+"""The garment type each preset of `design_ai.garments.tops.flat` is measured as."""
 
 CHALK = (0xF2, 0xF0, 0xEB)  # a near-white colorway: the hardest against a light studio backdrop
 INK = (0x1D, 0x35, 0x57)  # a dark one
@@ -79,7 +80,7 @@ def truth_cm(m: TeeMeasurements, garment: str) -> dict[str, float]:
         "neck_width": m.neck_width,
         "front_neck_drop": m.front_neck_drop,
     }
-    return {p: float(values[p]) for p in poms_for(garment)}
+    return {p: float(values[p]) for p in garments.get(garment).pom_names}
 
 
 def _fit_px_per_cm(m: TeeMeasurements, size: tuple[int, int], rotation_deg: float, margin_cm: float) -> float:
@@ -191,7 +192,7 @@ class CorpusCase(NamedTuple):
 
 def corpus_cases(folder: str | Path) -> list[CorpusCase]:
     """The cases of a corpus folder (the test corpus is `tests/patterns/corpus`: drawn independently of
-    `design_ai.flats`, so it checks the measurement on shapes this project did not draw)."""
+    `design_ai.garments.tops.flat`, so it checks the measurement on shapes this project did not draw)."""
     folder = Path(folder)
     entries = json.loads((folder / "truth.json").read_text())
     return [

@@ -32,11 +32,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from design_ai import garments
 from design_ai.errors import UserError
 from design_ai.generate.placement import Placement, place_image, place_mask
 from design_ai.patterns.drift import FidelityLimits, judge
 from design_ai.patterns.measure import measure_garment
-from design_ai.patterns.model import GARMENTS
 from design_ai.patterns.silhouette import as_rgb_array, background_colour, segment_garment
 
 __all__ = [
@@ -89,7 +89,7 @@ def reference_for(
     """The sketch's mask and POMs at the look's scale (exactly one of px_per_cm, body_length_cm; or neither,
     then POMs are not compared). Raises UserError only when the sketch has no garment at all."""
     mask = segment_garment(sketch).mask
-    if garment not in GARMENTS:
+    if garment not in garments.names():
         return SketchReference(sketch, garment, mask, None, {}, f"POMs not compared: {garment} has no POMs yet")
     if px_per_cm is None and body_length_cm is None:
         return SketchReference(sketch, garment, mask, None, {}, "POMs not compared: the look gives no scale")

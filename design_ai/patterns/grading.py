@@ -1,28 +1,31 @@
 """Grading: a garment's measurements over a size range, from one base size and a table of grade rules.
 
-The rules live in `grade_rules.yaml` beside this module (its header says what the numbers rest on): per garment
-and point of measure (POM), the increment in cm per size step. A size's value is the base size's value plus
-(size index - base index) x increment, so with non-negative increments every POM is non-decreasing from a
-smaller size to a larger one. POMs the table does not grade for that garment keep the base value.
+The size chart (`size_chart.yaml` beside this module: the sizes in order and their aliases) is shared; each
+garment's increments (cm per size step, per point of measure) and their source come from its module in the
+garment library (`design_ai/garments/<family>/grade_rules.yaml`, whose header says what the numbers rest on).
+A size's value is the base size's value plus (size index - base index) x increment, so with non-negative
+increments every POM is non-decreasing from a smaller size to a larger one. POMs the table does not grade
+for that garment keep the base value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from design_ai import garments
 from design_ai.errors import UserError
 from design_ai.patterns.model import PatternSet
 from design_ai.patterns.pieces import draft_pieces
 
-__all__ = ["GRADE_RULES_PATH", "GradeRules", "grade", "graded_pattern", "load_grade_rules", "size_index"]
+__all__ = ["SIZE_CHART_PATH", "GradeRules", "grade", "graded_pattern", "load_grade_rules", "size_index"]
 
-GRADE_RULES_PATH = Path(__file__).with_name("grade_rules.yaml")
+SIZE_CHART_PATH = Path(__file__).with_name("size_chart.yaml")
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,11 @@ class GradeRules:
     sizes: tuple[str, ...]
     aliases: dict[str, str]
     increments: dict[str, dict[str, float]]
-    source: str
+    source: str  # every source the table rests on, one per line
+    sources: dict[str, str] = field(default_factory=dict)  # garment -> the source of its increments
+
+    def source_for(self, garment: str) -> str:
+        return self.sources.get(garment, self.source)
 
     def canonical(self, label: str) -> str:
         """The size chart's spelling of a size label (case-insensitive, aliases resolved); UserError if unknown."""
@@ -70,10 +77,19 @@ def _parse_rules(data: Any, where: str) -> GradeRules:
 
 
 @lru_cache(maxsize=4)
-def load_grade_rules(path: Path = GRADE_RULES_PATH) -> GradeRules:
-    """Read and check a grade table (cached per path)."""
-    with open(path, encoding="utf-8") as fh:
-        return _parse_rules(yaml.safe_load(fh), str(path))
+def load_grade_rules(path: Path | None = None) -> GradeRules:
+    """The grade table: by default the size chart with every registered garment's rules; or one whole table
+    (sizes, aliases, garments, source) read from `path`, e.g. a brand's own. Cached per path."""
+    if path is not None:
+        with open(path, encoding="utf-8") as fh:
+            return _parse_rules(yaml.safe_load(fh), str(path))
+    with open(SIZE_CHART_PATH, encoding="utf-8") as fh:
+        chart = yaml.safe_load(fh)
+    increments, sources = {}, {}
+    for name in garments.names():
+        increments[name], sources[name] = garments.get(name).grade_increments()
+    table = {**chart, "garments": increments, "source": "\n".join(dict.fromkeys(sources.values()))}
+    return replace(_parse_rules(table, str(SIZE_CHART_PATH)), sources=sources)
 
 
 def size_index(label: str, rules: GradeRules | None = None) -> int:
@@ -137,5 +153,5 @@ def graded_pattern(
         sizes=list(graded),
         measurements_cm=graded,
         pieces=pieces,
-        grade_source=rules.source,
+        grade_source=rules.source_for(garment),
     )

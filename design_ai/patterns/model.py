@@ -10,34 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from design_ai.errors import UserError
-
-__all__ = ["GARMENTS", "TSHIRT_POMS", "GarmentMeasure", "PatternSet", "Piece", "poms_for"]
-
-# DESIGN.md, "Contracts": the points of measure of a T-shirt and their definitions.
-TSHIRT_POMS: dict[str, str] = {
-    "body_length": "HPS to hem, straight down",
-    "chest_width": "flat, side to side, 2.5 cm below the underarm",
-    "hem_width": "flat, side to side at the hem",
-    "shoulder_width": "shoulder point to shoulder point",
-    "sleeve_length": "shoulder point to sleeve hem along the top edge",
-    "sleeve_opening": "flat, across the sleeve hem",
-    "neck_width": "HPS to HPS",
-    "front_neck_drop": "HPS line to the front neck at centre",
-}
-
-GARMENTS: dict[str, bool] = {"tshirt": True, "longsleeve": True, "tank": False}
-"""The garments measured and drafted, and whether each has sleeves (all share the T-shirt block)."""
-
-_SLEEVE_POMS = ("sleeve_length", "sleeve_opening")
-
-
-def poms_for(garment: str) -> tuple[str, ...]:
-    """The points of measure of `garment`, in `TSHIRT_POMS` order: measured off a picture, needed to draft."""
-    if garment not in GARMENTS:
-        raise UserError(f"unknown garment {garment!r}: measurable garments are {', '.join(GARMENTS)}")
-    return tuple(p for p in TSHIRT_POMS if GARMENTS[garment] or p not in _SLEEVE_POMS)
-
+__all__ = ["GarmentMeasure", "PatternSet", "Piece"]
 
 @dataclass(frozen=True)
 class GarmentMeasure:

@@ -7,14 +7,13 @@ hand-off flow and a release of a look made with `--no-wait` take the same path.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from sqlmodel import col, select
 
+from design_ai import garments
 from design_ai.config import Settings
 from design_ai.db.models import (
     Brief,
@@ -28,7 +27,6 @@ from design_ai.db.models import (
     Verdict,
 )
 from design_ai.db.session import session_scope
-from design_ai.patterns.model import TSHIRT_POMS
 from design_ai.patterns.service import pattern_for_draft
 from design_ai.store import Store
 from design_ai.sustain.library import get_material
@@ -47,43 +45,37 @@ from design_ai.techpack.model import (
 )
 from design_ai.techpack.release import Bundle
 
-__all__ = ["POM_TOLERANCE_CM", "build_bundle", "style_number"]
-
-# Measurement tolerances (±cm) for knit tops: common industry practice for jersey; shown on the POM page.
-POM_TOLERANCE_CM = {
-    "body_length": 1.0,
-    "chest_width": 1.0,
-    "hem_width": 1.0,
-    "shoulder_width": 0.5,
-    "sleeve_length": 0.5,
-    "sleeve_opening": 0.5,
-    "neck_width": 0.5,
-    "front_neck_drop": 0.5,
-}
+__all__ = ["build_bundle", "pom_rows", "style_number"]
 
 
-@lru_cache(maxsize=1)
-def _construction() -> dict[str, list[dict[str, Any]]]:
-    text = resources.files("design_ai.techpack").joinpath("construction.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+def _construction(garment: str) -> list[dict[str, Any]]:
+    """The garment's sewing operations as the release spec records them (what "unchanged" compares)."""
+    return [asdict(op) for op in garments.get(garment).construction()]
 
 
 def style_number(brief: Brief, look: Look) -> str:
     return f"{brief.season}-{brief.id:03d}-{look.position + 1:02d}"
 
 
-def _pom_rows(measurements: dict[str, dict[str, float]], sizes: list[str]) -> list[PomRow]:
-    names = list(measurements[sizes[0]])
-    return [
-        PomRow(
-            code=chr(65 + i),
-            name=name,
-            description=TSHIRT_POMS.get(name, name.replace("_", " ")),
-            tolerance_cm=POM_TOLERANCE_CM.get(name, 1.0),
-            values_cm={s: measurements[s][name] for s in sizes if name in measurements[s]},
+def pom_rows(garment: str, measurements: dict[str, dict[str, float]], sizes: list[str]) -> list[PomRow]:
+    """The tech pack's POM table: the garment's points of measure in its spec-sheet order, each with its
+    definition and tolerance from the garment library, and its value in every size."""
+    spec = garments.get(garment)
+    present = measurements[sizes[0]]
+    names = [p for p in spec.pom_names if p in present] + [n for n in present if spec.pom(n) is None]
+    rows = []
+    for i, name in enumerate(names):
+        pom = spec.pom(name)
+        rows.append(
+            PomRow(
+                code=chr(65 + i),
+                name=name,
+                description=pom.definition if pom else name.replace("_", " "),
+                tolerance_cm=pom.tolerance_cm if pom else 1.0,
+                values_cm={s: measurements[s][name] for s in sizes if name in measurements[s]},
+            )
         )
-        for i, name in enumerate(names)
-    ]
+    return rows
 
 
 def _pieces(pieces: list[dict[str, Any]]) -> list[PieceDrawing]:
@@ -206,7 +198,7 @@ def build_bundle(
         "measurements_cm": pattern.measurements,
         "marker": (pattern.marker or {}).get("consumption"),
         "carbon": {k: est[k] for k in ("total_kg_co2e", "total_low", "total_high", "comparison", "stages")},
-        "construction": _construction().get(look.garment, []),
+        "construction": _construction(look.garment),
     }
     marker = (pattern.marker or {}).get("consumption", {})
     doc = TechPackDoc(
@@ -226,8 +218,9 @@ def build_bundle(
         bom=_bom(est, look.material),
         sizes=sizes,
         base_size=pattern.base_size,
-        poms=_pom_rows(pattern.measurements, sizes),
-        grade_source=str(pattern.params.get("grade_source", "")) or "design_ai/patterns/grade_rules.yaml",
+        poms=pom_rows(look.garment, pattern.measurements, sizes),
+        grade_source=str(pattern.params.get("grade_source", ""))
+        or f"design_ai/garments/{garments.get(look.garment).family}/grade_rules.yaml",
         pieces=_pieces(pattern.pieces[pattern.base_size]),
         marker={
             "length_m": marker.get("marker_length_m", 0.0),
@@ -238,7 +231,7 @@ def build_bundle(
             "garments": marker.get("garments", 0),
         },
         marker_png=store.get(pattern.files["marker_png"]) if "marker_png" in pattern.files else None,
-        construction=[ConstructionStep(**step) for step in _construction().get(look.garment, [])],
+        construction=[ConstructionStep(**step) for step in _construction(look.garment)],
         carbon=[
             CarbonStage(st["stage"], st["kg_co2e"], st["low"], st["high"], "; ".join(st.get("sources", [])[:2]))
             for st in est["stages"]

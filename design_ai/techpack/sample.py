@@ -1,9 +1,9 @@
 """A realistic sample tech pack (a boxy tee in six sizes) for the renderer's tests and the tech-pack bench.
 
 It is built from the project's own machinery so it looks like what the production hand-off makes: the bundled
-boxy-tee flat (`design_ai.flats`), a `flat`-engine render of it in the approved colorway, the base measurements
-graded with the bundled grade rules, the base size's pieces from `draft_pieces`, and a bottom-left-fill marker of
-a 1-2-1 size ratio (the raster nester: deterministic and quick). Suppliers, carbon figures and people are
+boxy-tee flat (`design_ai.garments.tops.flat`), a `flat`-engine render of it in the approved colorway, the base
+measurements graded with the bundled grade rules, the base size's pieces from `draft_pieces`, and a bottom-left-fill
+marker of a 1-2-1 size ratio (the raster nester: deterministic and quick). Suppliers, carbon figures and people are
 illustrative, not sourced; construction uses real ISO 4915 stitch types and ISO 4916 seam classes as a
 technologist would write them for a jersey tee. Text in Korean, Japanese and Chinese, and a comment with
 markup in it, exercise the renderer's scripts and escaping.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from design_ai.flats import PRESETS
+from design_ai.garments.tops.flat import PRESETS
 from design_ai.patterns.accuracy import truth_cm
 from design_ai.techpack.model import (
     BomLine,
@@ -38,7 +38,7 @@ __all__ = ["SAMPLE_BASE_MEASUREMENTS", "SAMPLE_SIZES", "sample_doc"]
 
 SAMPLE_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
 SAMPLE_BASE_MEASUREMENTS: dict[str, float] = truth_cm(PRESETS["boxy-tee"], "tshirt")
-"""Size M of the bundled boxy tee (`design_ai.flats.PRESETS["boxy-tee"]`), finished, flat, in cm."""
+"""Size M of the bundled boxy tee (`design_ai.garments.tops.flat.PRESETS["boxy-tee"]`), finished, flat, in cm."""
 
 _POMS: list[tuple[str, str, str, float]] = [
     ("A", "body_length", "HPS straight down to the hem edge, garment flat", 1.0),
@@ -76,7 +76,7 @@ def _generated() -> tuple[
     bytes, bytes, tuple[PieceDrawing, ...], dict[str, dict[str, float]], str, dict[str, float], bytes
 ]:
     """The expensive parts, made once per process: flat, draft, pieces, graded POMs, marker."""
-    from design_ai.flats import PRESETS, draw_tee_flat
+    from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
     from design_ai.generate.engines.flat import render_draft
     from design_ai.patterns.grading import graded_pattern
     from design_ai.patterns.marker import marker_for_pattern, marker_png

@@ -57,7 +57,7 @@ def fast_review(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
 
 def test_send_back_then_approve_from_the_cli_path(prefect_api, fast_review, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from design_ai.config import get_settings
-    from design_ai.flats import PRESETS, draw_tee_flat
+    from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
     from flows.review import resume_waiting
 
     monkeypatch.setenv("SEAMLINE_MARKER_SECONDS", "1")

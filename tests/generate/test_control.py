@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 from design_ai.generate.control import (
     CONTROL_TYPES,
     annotator_status,

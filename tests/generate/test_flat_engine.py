@@ -13,7 +13,7 @@ from PIL import Image
 
 from design_ai.config import Settings
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 from design_ai.generate.base import ControlMap, DraftRequest, Engine, GenerationParams, Swatch
 from design_ai.generate.engines.flat import RENDERER_ID, FlatEngine, draft_garment_mask
 from design_ai.images import encode_png

@@ -21,7 +21,7 @@ from PIL import Image
 from shapely.geometry import box
 
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS
+from design_ai.garments.tops.flat import PRESETS
 from design_ai.patterns.accuracy import truth_cm
 from design_ai.patterns.export_dxf import block_name, build_dxf, write_dxf
 from design_ai.patterns.export_svg import SIZE_COLOURS, graded_nest_png, graded_nest_svg, svg_document, write_svg

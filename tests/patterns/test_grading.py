@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS
+from design_ai.garments.tops.flat import PRESETS
 from design_ai.patterns.accuracy import truth_cm
 from design_ai.patterns.grading import grade, graded_pattern, load_grade_rules, size_index
 

@@ -11,7 +11,7 @@ from shapely import unary_union
 from shapely.geometry import Polygon, box
 
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS
+from design_ai.garments.tops.flat import PRESETS
 from design_ai.patterns.accuracy import truth_cm
 from design_ai.patterns.grading import graded_pattern
 from design_ai.patterns.marker import (

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.garments import get as get_garment
+from design_ai.garments.tops import TOP_POMS
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 from design_ai.generate.engines.flat import draft_garment_mask, render_draft
 from design_ai.patterns.accuracy import (
     CHALK,
@@ -24,8 +26,7 @@ from design_ai.patterns.accuracy import (
     flat_case,
     truth_cm,
 )
-from design_ai.patterns.measure import measure_garment, poms_for
-from design_ai.patterns.model import TSHIRT_POMS
+from design_ai.patterns.measure import measure_garment
 from design_ai.patterns.silhouette import segment_garment
 
 SUNRISE = (0xF4, 0xA2, 0x61)
@@ -90,14 +91,14 @@ def test_landmarks_land_on_the_drawing_and_the_deskew_is_reported() -> None:
         assert np.hypot(*np.subtract(got.landmarks_px[name], truth[name])) < 2.0, name
     for name in ("underarm_left", "underarm_right"):  # where two nearly parallel seams meet: a little looser
         assert np.hypot(*np.subtract(got.landmarks_px[name], truth[name])) < 4.0, name
-    assert list(got.measurements_cm) == list(TSHIRT_POMS)
+    assert list(got.measurements_cm) == list(TOP_POMS)
 
 
 def test_variants_of_the_block() -> None:
     tank, _ = draw_tee_flat(PRESETS["tank"], px_per_cm=6.0)
     got = measure_garment(tank, "tank", px_per_cm=6.0)
     assert "sleeve_length" not in got.measurements_cm and "sleeve_opening" not in got.measurements_cm
-    assert tuple(got.measurements_cm) == poms_for("tank")
+    assert tuple(got.measurements_cm) == get_garment("tank").pom_names
     assert not any(k.startswith("sleeve") for k in got.landmarks_px)
     long, _ = draw_tee_flat(PRESETS["longsleeve"], px_per_cm=6.0)
     got = measure_garment(long, "longsleeve", px_per_cm=6.0)
@@ -221,7 +222,7 @@ def test_bad_scales(tee: Image.Image, kwargs: dict[str, float], message: str) ->
 
 
 def test_an_unknown_garment_names_the_known_ones(tee: Image.Image) -> None:
-    with pytest.raises(UserError, match=r"unknown garment 'poncho'.*tshirt, longsleeve, tank"):
+    with pytest.raises(UserError, match=r"garment 'poncho' is not in the garment library; registered garments: tshirt, longsleeve, tank"):
         measure_garment(tee, "poncho", px_per_cm=4.0)
 
 
@@ -234,7 +235,7 @@ def test_accuracy_table_over_a_small_drawn_set() -> None:
         flat_case("tank", size=(480, 400), style="filled", rotation_deg=3.0, jpeg=70),
     ]
     table = accuracy_table(cases)
-    assert set(table) == set(TSHIRT_POMS)
+    assert set(table) == set(TOP_POMS)
     for pom, row in table.items():
         assert set(row) == {"mae", "max"}
         assert 0 <= row["mae"] <= row["max"] <= 1.0, pom

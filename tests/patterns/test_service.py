@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from design_ai.db.models import Draft, PatternSetRow
 from design_ai.db.session import session_scope
-from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 from design_ai.patterns.service import pattern_for_draft
 from design_ai.store import Store
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS, draw_tee_flat, tee_geometry
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat, tee_geometry
 from design_ai.patterns.silhouette import garment_mask
 
 PPC = 5.0

@@ -291,7 +291,7 @@ def test_approve_reject_via_api(tmp_path: Path, db_url: str, settings, make_clie
 def test_a_drifted_draft_needs_confirmation_over_api_and_form(
     tmp_path: Path, db_url: str, settings, make_client
 ) -> None:  # type: ignore[no-untyped-def]
-    from design_ai.flats import PRESETS, draw_tee_flat
+    from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 
     [a] = sprint_looks(tmp_path / "a", settings, looks=[{"name": "A"}])
     # B from an exact flat at 512 px, fine enough for its POMs to count (the 128 px test drafts are too coarse)

@@ -17,7 +17,7 @@ from sqlmodel import select
 from design_ai.db.models import Draft, TechPack
 from design_ai.db.session import get_engine, session_scope
 from design_ai.errors import UserError
-from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 from design_ai.review.accounts import get_account
 from design_ai.review.state import Forbidden, decide
 from design_ai.store import Store

@@ -1,0 +1,647 @@
+"""Points of measure of a top, in cm, read off one picture of it (a line flat, a filled flat or a draft).
+
+The steps, in order:
+
+1. **Silhouette** (`segment_garment`): the garment's mask, and how far its edge sits outside the drawn edge
+   (half the outline stroke on a line flat).
+2. **Outline and deskew.** The mask's outer contour, as a polyline through boundary pixel centres. A flat is
+   symmetric about its centre front, so the rotation is the angle of the reflection axis that maps the mask
+   onto itself best (searched within ±14°, so a picture up to ±10° off is measured). The contour is
+   turned upright about the mask's centroid, which lies on that axis. `rotation_deg` reports the deskew that
+   was applied, counter-clockwise on screen positive: a flat drawn turned +3° (counter-clockwise) reports -3.
+3. **Landmarks**, on each half of the upright outline traced from the front neck (where the centre line
+   first meets the outline from the top) to the hem's centre; the left half is mirrored so one routine reads
+   both. A small closing and opening of the mask first take off slits and spurs a few pixels thin; an
+   outline with far more corners than a top has (bites of a stripe of the backdrop's tone) is bridged
+   first. Two readings of each half, together:
+
+   - its heading (direction of travel, smoothed over about a nominal centimetre: the garment's height / 70):
+     the underseam is the one run that heads back towards the body, the hem the last run heading back to the
+     centre;
+   - its corners: the vertices of the outline simplified to half a nominal centimetre (Douglas-Peucker),
+     vertices a rounded corner split into merged back.
+
+   Then:
+
+   - HPS: the half's highest point, when a convex corner (40° or more) is there; else that corner nearest it;
+   - hem corner: where the heading last passes half-way from the side seam's to the hem's;
+   - sleeves (sleeved garments): the bottom and top sleeve-hem corners are the last pair of convex corners
+     before the underseam (at least 3 cm apart, the top one turning 60° or more where one does) with the
+     outline between them heading across the sleeve, the underarm where the heading falls half-way from the
+     underseam's to the side seam's (read on the side seam's lower end);
+   - shoulder point (sleeved): where the outline from HPS to the top sleeve-hem corner bends from the shoulder
+     line into the sleeve's top edge, found by the best two-line fit (the bend can be as small as 10°). A
+     raglan flat's outline has the same bend (its raglan seam is interior detail and is not used);
+   - shoulder point and underarm (tank): the sharpest pair of convex corners (20° or more: the armhole curve
+     rounds them) between HPS and the hem corner.
+
+   Each corner is then placed precisely as the intersection of straight lines fitted to the edges on either
+   side of it (away from the rounding at the corner itself; the outline's corner itself where the lines meet
+   over 4 cm from it), each line first moved inwards by the edge offset, so the stroke of a line flat is
+   taken off; the hem corner uses the side seam's last 4 cm only (a curved side's longer chord misses it);
+   the HPS, where a crew neckline arrives still curving, follows a quadratic fit of the neckline up to the
+   shoulder line. The front neck is the centre line's crossing,
+   moved down by the same offset, or a V's tip where its straight sides meet the centre line. Each half is
+   read on its own: where one cannot be read, or the two disagree, the cleaner one stands for both.
+4. **Scale**: `px_per_cm` as given, or body length in px over `body_length_cm`.
+5. **Points of measure** (DESIGN.md, `TSHIRT_POMS`): body length HPS to hem, vertical; chest width flat
+   across the body 2.5 cm below the underarm (the run of garment that holds the centre line, except that a
+   side which runs on past its side seam's fitted line is cut there: a sleeve hanging against the body, or
+   closer to it than the outline's stroke, is not chest); hem width between hem corners; shoulder width
+   between shoulder points; sleeve length from shoulder point to the top sleeve-hem corner; sleeve opening
+   between the sleeve-hem corners; neck width HPS to HPS; front neck drop from the HPS line down to the front
+   neck. Paired values (sleeves) are the mean of both sides. A tank has no sleeve POMs.
+
+Known limits: a picture turned 13° or more is refused (straighten it first), and so is a garment under 200 px
+tall. A sleeve lying against the body hides the armpit, and the picture is refused naming the underarms. A
+striped draft whose darker stripe is the backdrop's own tone has its outline mended from the lighter stripes
+(`design_ai.patterns.stripes`, in the silhouette step); an outline still too ragged after that and after
+bridging is refused rather than misread.
+
+Pixel coordinates follow OpenCV: x right, y down, the centre of pixel (col, row) at (col, row).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from design_ai.errors import UserError
+from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
+from design_ai.patterns.model import GarmentMeasure
+from design_ai.patterns.outline import (
+    Line,
+    bridge_bites,
+    crossings_x,
+    dp_corners,
+    first_at_or_above,
+    fit_line,
+    halves,
+    heading,
+    last_below,
+    meet_near,
+    outer_contour,
+    resample,
+    rms,
+    rotation_matrix,
+    symmetry_tilt,
+    two_line_split,
+)
+from design_ai.patterns.silhouette import segment_garment
+
+if TYPE_CHECKING:
+    from design_ai.garments.tops import Top
+
+__all__ = ["MAX_BODY_LENGTH_CM", "MIN_BODY_LENGTH_CM", "check_scale", "measure_top"]
+
+MIN_BODY_LENGTH_CM = 20.0
+MAX_BODY_LENGTH_CM = 200.0
+"""A top's body length outside this range means the scale is wrong (or the picture is not a top)."""
+
+_CORNER_DEG = 40.0  # a vertex of the simplified outline turning at least this much is a sharp corner (HPS)
+_WEAK_CORNER_DEG = 20.0  # a tank's shoulder point and underarm, where the armhole curve rounds them off
+_GENTLE_CORNER_DEG = 12.0  # ... and, where no pair turns that much, a tank's underarm met almost smoothly
+_CORNER_REACH_CM = 4.0  # two fitted edges meeting further than this from the outline's corner missed it
+_LEAST_HEIGHT_PX = 200  # below this a corner is a couple of pixels and the readings are noise (seen at 128 px)
+_MOST_NOISE_CM = 0.4  # an outline straying further than this from its fitted lines gives numbers no one should cut
+_SIDES_AGREE_CM = 1.0  # how far a landmark may lie from its mirror twin before one side is believed
+
+
+def check_scale(px_per_cm: float | None, body_length_cm: float | None) -> None:
+    if (px_per_cm is None) == (body_length_cm is None):
+        raise UserError("give exactly one scale: px_per_cm (the picture's scale) or body_length_cm (a known length)")
+    if px_per_cm is not None and not (math.isfinite(px_per_cm) and px_per_cm > 0):
+        raise UserError(f"px_per_cm must be a positive number, got {px_per_cm}")
+    if body_length_cm is not None:
+        if not (math.isfinite(body_length_cm) and body_length_cm > 0):
+            raise UserError(f"body_length_cm must be a positive number, got {body_length_cm}")
+        if not MIN_BODY_LENGTH_CM <= body_length_cm <= MAX_BODY_LENGTH_CM:
+            raise UserError(
+                f"body_length_cm {body_length_cm:g} is not a plausible top's length "
+                f"({MIN_BODY_LENGTH_CM:g}-{MAX_BODY_LENGTH_CM:g} cm)"
+            )
+
+
+# -- landmarks on one half ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Half:
+    """The landmarks of one half of the upright outline, in "right half" coordinates (mirrored for the left).
+
+    `noise`: the RMS distance (px) of the outline from the straight lines the landmarks were fitted to,
+    a measure of how clean this half's edge is: when the two halves disagree, the cleaner one is believed.
+    """
+
+    hps: np.ndarray
+    shoulder: np.ndarray
+    underarm: np.ndarray
+    hem: np.ndarray
+    hem_line: Line
+    side_line: Line
+    sleeve_top: np.ndarray | None
+    sleeve_bottom: np.ndarray | None
+    noise: float = 0.0
+    v_tip_y: float | None = None  # a V neckline's tip, where its straight sides meet the centre line
+    hps_noise: float = 0.0  # RMS (px) of the neckline about the curve that places the HPS
+
+
+def _underseam_peak(theta: np.ndarray, i_hps: int, i_hem: int, unit: float) -> tuple[int, float] | None:
+    """(index, heading) of the heading's peak between shoulder and hem, 2 cm clear of both: on a sleeved
+    half, the underseam heading back towards the body. None when that stretch is empty."""
+    lo, hi = i_hps + max(2, round(2 * unit)), i_hem - max(2, round(2 * unit))
+    if hi <= lo:
+        return None
+    j_u = lo + int(np.argmax(theta[lo:hi]))
+    return j_u, float(theta[j_u])
+
+
+def _sleeve_runs(
+    theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float, garment: str,
+    peak: tuple[int, float] | None, has_sleeve: bool,
+) -> tuple[int, int, int]:  # fmt: skip
+    """The top and bottom sleeve-hem corners and the underarm of a half, from its heading and its corners.
+
+    Structure first: the underseam is the run that heads back towards the body, where the heading peaks
+    (`u`, over 180°) between shoulder and hem. The underarm is where the heading, after that peak, first
+    falls half-way from `u` to the side seam's heading (read on the side seam's lower end). Going out along
+    the sleeve, the sleeve-hem corners are the last pair of convex corners (turn peaks, `corners`) before the
+    underseam, at least 3 cm apart, with the outline between them heading across the sleeve (the hem). The
+    corner's turn only has to exceed 20°: a rounded, soft or very open corner is found all the same, and a
+    sleeve whose underseam is not parallel to its top edge (a tapered sleeve) needs no fixed angle.
+    """
+    if peak is None or i_hem - i_hps - 2 * max(2, round(2 * unit)) < 10:
+        raise UserError(f"could not find the sleeves of a {garment}: the outline from shoulder to hem is too short")
+    j_u, u = peak
+    if not has_sleeve:
+        raise UserError(
+            f"could not find the underarms of a {garment}: between shoulder and hem the outline never turns back "
+            "towards the body (a sleeveless top is measured as 'tank'; a sleeve drawn against the body hides its "
+            "armpit)"
+        )
+    convex = [i for i, t in corners if t > 0 and i_hps + 2 * unit < i < j_u]
+    if len(convex) < 2:
+        raise UserError(f"could not find the sleeve hems of a {garment}: no two corners at the sleeve's end")
+    turn = dict(corners)
+    # For each bottom corner from the last one back, its top corner candidates from the nearest back, those
+    # turning 60° or more first: the sleeve hem's top corner turns from the top edge about 90°, which one of
+    # the vertices a rounded or bitten cuff corner splits into does not.
+    pairs = [(a, b) for b in reversed(convex)
+             for a in sorted((a for a in convex if a <= b - 3 * unit), key=lambda a: (turn[a] < 60.0, -a))]  # fmt: skip
+    if not pairs:
+        raise UserError(f"could not find the sleeve hems of a {garment}: no corner 3 cm or more before the cuff's")
+    # The sleeve hem runs across the sleeve: from its top corner it heads about 90° on from the top edge's
+    # heading. The first such pair stands; a notch in the underseam (a bitten stripe) makes a corner too,
+    # but the edge from the cuff's corner to it runs along the sleeve.
+    i_st, i_sb = next((p for p in pairs if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)), pairs[0])
+    # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
+    # whatever the sleeve: from the peak on, a long sleeve's underseam can be most of what follows.
+    side_from = max(j_u + max(2, round(3 * unit)), i_hem - round(6 * unit))
+    side_to = i_hem - max(1, round(unit))
+    side = float(np.median(theta[side_from:side_to])) if side_to - side_from > 4 else 90.0
+    i_ua = first_at_or_above(-theta, -(u + side) / 2, j_u, i_hem)
+    if i_ua is None or i_hem - i_ua < 2 * unit:
+        raise UserError(f"could not find the underarms of a {garment}: the underseam never turns down into the side")
+    return i_st, i_sb, i_ua
+
+
+def _across_the_sleeve(theta: np.ndarray, i_st: int, i_sb: int, i_hps: int, unit: float) -> bool:
+    """Whether the outline from `i_st` to `i_sb` heads across the sleeve: within 30° of the heading 90° on
+    from the sleeve's top edge (its last 3 cm before `i_st`), both read as medians of `theta` away from the
+    corners' rounding."""
+    m = max(1, (i_sb - i_st) // 4)
+    edge_from = max(i_hps + 1, i_st - round(3 * unit))
+    edge_to = i_st - max(1, round(0.5 * unit))
+    if edge_to - edge_from < 3:
+        return True  # no top edge to compare with: nothing says otherwise
+    top_edge = float(np.median(theta[edge_from:edge_to]))
+    hem = float(np.median(theta[i_st + m : i_sb - m + 1]))
+    return abs((hem - top_edge - 90.0 + 180.0) % 360.0 - 180.0) <= 30.0
+
+
+def _is_sleeved(corners: list[tuple[int, float]], i_hps: int, unit: float, peak: tuple[int, float] | None) -> bool:
+    """Whether a half has a sleeve: below the HPS its outline heads back towards the body (a heading past
+    180°), or at least level with it (150°: a tapered sleeve whose underseam runs straight into the side, or
+    a short sleeve held out level) after two convex corners, the sleeve hem's, one of them sharp. A tank's
+    armhole turns inwards once, at the shoulder point, and never heads back past about 150°.
+    """
+    if peak is None:
+        return False
+    j_u, u = peak
+    turns = [t for i, t in corners if t >= _WEAK_CORNER_DEG and i_hps + 2 * unit < i < j_u]
+    return u >= 185.0 or (u >= 150.0 and len(turns) >= 2 and max(turns) >= _CORNER_DEG)
+
+
+def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, garment: str) -> _Half:
+    """Landmarks of one half outline `path` (1-px resampled, neck centre -> hem centre, garment on the right).
+
+    `unit` is a nominal centimetre in px (only sizes windows); `edge` is how far the outline lies outside the
+    drawn edge (each fitted line is moved inwards by it). Structure first (the heading along the outline,
+    `heading`), then each landmark is placed by the lines fitted to the edges either side of it.
+    """
+    k = max(4, round(0.8 * unit))
+    margin = max(4, round(0.5 * unit))
+    span = max(6, round(1.5 * unit))
+    n = len(path)
+    theta = heading(path, k)
+    corners = dp_corners(path, 0.5 * unit, _WEAK_CORNER_DEG, 1.5 * unit)
+    convex = [c for c in corners if c[1] >= _CORNER_DEG]
+    top = int(np.argmin(path[:, 1]))
+    if not convex:
+        raise UserError(f"could not find the HPS of a {garment}: the outline has no corner where neck meets shoulder")
+    # The HPS: the half's highest point, where a sloping shoulder meets the neckline, when a corner is
+    # there (a rounded one may simplify to vertices either side of it); on a level shoulder, the corner
+    # nearest that point.
+    near_top = [c for c in convex if abs(c[0] - top) <= 2 * unit]
+    i_hps = top if near_top else min(convex, key=lambda c: abs(c[0] - top))[0]
+    # The hem corner: where the heading last passes half-way from the side seam's (about 90°) to the hem's
+    # (180°) before the hem's centre.
+    i_hem = last_below(theta, 135.0, i_hps, n - margin)
+    if i_hem is None or i_hem <= i_hps + 4 * unit:
+        raise UserError(
+            f"could not find the hem of a {garment}: the outline does not turn into a hem below the shoulders"
+        )
+
+    def seg(i: int, j: int) -> np.ndarray:
+        """Path points from i to j with the rounded corner zones trimmed off both ends (less of them when
+        the edge is short: a sleeve's underarm seam half hidden where the sleeve lies against the body)."""
+        trim = min(margin, max(0, (j - i - 4) // 3))
+        i, j = max(0, i + trim), min(n, j + 1 - trim)
+        if j - i < 2:
+            raise UserError(f"the outline of this {garment} is too small or too jagged to measure")
+        return path[i:j]
+
+    fitted: list[tuple[np.ndarray, Line]] = []
+
+    def line(i: int, j: int) -> Line:
+        pts = seg(i, j)
+        fit = fit_line(pts)
+        fitted.append((pts, fit))
+        return fit.moved_in(edge)
+
+    def noise() -> float:
+        return float(np.mean([rms(pts, fit) for pts, fit in fitted]))
+
+    hem_line = line(i_hem, n)
+    neck = path[max(0, i_hps - margin - 2 * span) : max(3, i_hps - margin)]
+    # The lower side seam (its last 4 cm above the hem) places the hem corner: a fitted or flared side
+    # curves, and a line through more of it misses the corner (over 12 cm, hem widths read 0.2 cm wide on
+    # average on the corpus; over 4 cm, 0.05 cm).
+
+    def lower_side(i_ua: int) -> Line:
+        return line(max(i_ua + round(3 * unit), i_hem - round(4 * unit)), i_hem)
+
+    peak = _underseam_peak(theta, i_hps, i_hem, unit)
+    has_sleeve = _is_sleeved(corners, i_hps, unit, peak)
+
+    if sleeved:
+        i_st, i_sb, i_ua = _sleeve_runs(theta, corners, i_hps, i_hem, unit, garment, peak, has_sleeve)
+        run = seg(i_hps, i_st)
+        b = two_line_split(run, max(3, margin))
+        shoulder_fit, top_fit = fit_line(run[: max(2, b - 1)]), fit_line(run[b + 1 :])
+        fitted.extend([(run[: max(2, b - 1)], shoulder_fit), (run[b + 1 :], top_fit)])
+        shoulder_line, top_line = shoulder_fit.moved_in(edge), top_fit.moved_in(edge)
+        hem_s_line = line(i_st, i_sb)
+        under_line = line(i_sb, i_ua)
+        # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
+        side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
+        hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
+        return _Half(
+            hps=hps,
+            hps_noise=hps_noise,
+            shoulder=meet_near(shoulder_line, top_line, run[b], _CORNER_REACH_CM * unit),
+            underarm=meet_near(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit),
+            hem=meet_near(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit),
+            hem_line=hem_line,
+            side_line=side_line,
+            sleeve_top=meet_near(top_line, hem_s_line, path[i_st], _CORNER_REACH_CM * unit),
+            sleeve_bottom=meet_near(hem_s_line, under_line, path[i_sb], _CORNER_REACH_CM * unit),
+            noise=noise(),
+            v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
+        )
+
+    if has_sleeve:
+        raise UserError(f"this outline has sleeve hems and armpits: a {garment} has none (try 'tshirt')")
+    # An underarm lies in the upper part of the body (armhole depth is about a third of the body length):
+    # a notch lower down the side seam is not one.
+    low = path[i_hps, 1] + 0.6 * (path[i_hem, 1] - path[i_hps, 1])
+
+    def armhole(found: list[tuple[int, float]]) -> tuple[int, int]:
+        between = [c for c in found if i_hps < c[0] < i_hem]
+        return _tank_corners(between, garment, i_hps, unit, {c[0] for c in between if path[c[0], 1] <= low})
+
+    try:
+        i_sp, i_ua = armhole(corners)
+    except UserError:
+        # An armhole that runs into the side seam almost smoothly turns there by less than a weak corner:
+        # look again for the gentlest turns a simplified outline still shows.
+        i_sp, i_ua = armhole(dp_corners(path, 0.5 * unit, _GENTLE_CORNER_DEG, 1.5 * unit))
+    shoulder_line = line(i_hps, i_sp)
+    arm_start = fit_line(path[i_sp + margin : i_sp + margin + span]).moved_in(edge)
+    arm_end = fit_line(path[max(0, i_ua - margin - span) : i_ua - margin]).moved_in(edge)
+    side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
+    hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
+    return _Half(
+        hps=hps,
+        hps_noise=hps_noise,
+        shoulder=meet_near(shoulder_line, arm_start, path[i_sp], _CORNER_REACH_CM * unit),
+        underarm=meet_near(arm_end, side_line, path[i_ua], _CORNER_REACH_CM * unit),
+        hem=meet_near(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit),
+        hem_line=hem_line,
+        side_line=side_line,
+        sleeve_top=None,
+        sleeve_bottom=None,
+        noise=noise(),
+        v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
+    )
+
+
+def _tank_corners(
+    corners: list[tuple[int, float]], garment: str, i_hps: int, unit: float, armpits: set[int]
+) -> tuple[int, int]:
+    """A sleeveless half's shoulder point and underarm: the sharpest pair of convex corners in that order,
+    the shoulder point at least a nominal 3 cm past the HPS, the underarm at least 5 cm past it and among
+    `armpits` (high enough on the body)."""
+    best: tuple[float, tuple[int, int]] | None = None
+    for a, ta in corners:
+        if ta <= 0 or a - i_hps < 3 * unit:
+            continue
+        for b, tb in corners:
+            if tb > 0 and b - a >= 5 * unit and b in armpits and (best is None or ta + tb > best[0]):
+                best = (ta + tb, (a, b))
+    if best is None:
+        raise UserError(
+            f"could not find the shoulder points and underarms of a {garment}: no armhole corners between "
+            "the neck and the hem"
+        )
+    return best[1]
+
+
+def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
+    """Where a V neckline's straight side, produced, meets the centre line (y, px); None for a curved one.
+
+    A V's tip is a narrow wedge of background, and a soft-edged draft or a JPEG fills its last few
+    millimetres with garment, so the outline's own crossing of the centre line lies above the drawn tip.
+    When the middle of the neckline (20-70 % of its length from the centre) is straight, to within about
+    a millimetre, and its first fifth (from a tenth on) runs the same way (a crew or scoop neck leaves the
+    centre level), the tip is that line's crossing with the centre line (`neckline[0]`'s x).
+    """
+    if len(neckline) < 20:
+        return None
+    a, b = round(0.2 * len(neckline)), round(0.7 * len(neckline))
+    pts = neckline[a:b]
+    fit = fit_line(pts)
+    if rms(pts, fit) > 0.12 * unit or abs(fit.direction[0]) < 0.2:
+        return None
+    # A crew or scoop neckline leaves the centre level; a V's leaves along its straight side. (Read from a
+    # tenth of the way on: the filled-in tip of a short V is level too.)
+    start = neckline[a] - neckline[a // 2]
+    if float(start @ fit.direction) < math.cos(math.radians(15)) * float(np.linalg.norm(start)):
+        return None
+    return fit.moved_in(edge).y_at(float(neckline[0, 0]))
+
+
+def _neck_meets(
+    neck: np.ndarray, shoulder: Line, edge: float, corner: np.ndarray, unit: float
+) -> tuple[np.ndarray, float]:
+    """HPS: where the neckline, rising to it, meets the shoulder line (both moved inwards by `edge`); also
+    the RMS (px) of the neckline about its fitted curve, which says how far to trust it (`_reconcile`).
+
+    A crew neckline ends almost vertical and still curving at the HPS, so a straight line through its last
+    centimetres would lean and land outside it: x is fitted as a quadratic in y instead (exact to second
+    order for the elliptic neckline of a flat) and followed up to the shoulder line.
+    """
+    y0 = float(neck[:, 1].mean())
+    dy = neck[:, 1] - y0
+    rms = 0.0
+    if len(neck) >= 6 and float(np.ptp(dy)) > 2.0:
+        coef = np.polyfit(dy, neck[:, 0], 2)
+        res = neck[:, 0] - np.polyval(coef, dy)
+        rms = float(np.sqrt(np.mean(res * res)))
+    else:
+        coef = np.array([0.0, 0.0, float(neck[:, 0].mean())])
+    y = float(neck[:, 1].min())
+    for _ in range(4):  # fixed point: the shoulder line's y at the neckline's x at that y
+        x = float(np.polyval(coef, y - y0)) + edge
+        y = shoulder.y_at(x)
+    hps = np.array([x, y])
+    # A ragged neckline (a striped draft's bitten edge) can throw the quadratic far off: then the corner
+    # itself, on the shoulder line, is the better reading.
+    if float(np.linalg.norm(hps - corner)) > 2 * unit:
+        x = float(corner[0]) + edge
+        hps = np.array([x, shoulder.y_at(x)])
+    # And a shoulder line that misses the corner by over a centimetre was fitted to more than the shoulder
+    # (a bend it ran past): the corner, moved in by the edge offset, is the HPS.
+    if abs(shoulder.y_at(float(corner[0])) - float(corner[1])) > unit:
+        hps = np.array([float(corner[0]) + edge, float(corner[1]) + edge])
+    return hps, rms
+
+
+def _chest(
+    upright: np.ndarray, y: float, axis_x: float, right: Line, left: Line, edge: float, unit: float
+) -> tuple[float, float]:
+    """The body's left and right edge (x, px) on the chest line at `y`, the outline moved in by `edge`.
+
+    The run of garment across the centre line, unless it runs on more than a nominal 1.5 cm past a side
+    seam: then a sleeve hangs against the body there (touching it, or nearer than the outline's stroke) and
+    that side's seam line, fitted from underarm to hem, gives the edge instead.
+    """
+    xs = crossings_x(upright, y)
+    lo, hi = xs[xs < axis_x], xs[xs > axis_x]
+    seam_r = right.point[0] + (y - right.point[1]) * right.direction[0] / right.direction[1]
+    seam_l = 2 * axis_x - (left.point[0] + (y - left.point[1]) * left.direction[0] / left.direction[1])
+    run_r = float(hi.min()) - edge if len(hi) else math.inf
+    run_l = float(lo.max()) + edge if len(lo) else -math.inf
+    x_r = run_r if run_r <= seam_r + 0.25 * unit else seam_r
+    x_l = run_l if run_l >= seam_l - 0.25 * unit else seam_l
+    return x_l, x_r
+
+
+def _reconcile(right: _Half, left: _Half, ppc: float) -> tuple[_Half, _Half]:
+    """Both halves as they are when they agree; otherwise the cleaner one (lower `noise`) for both.
+
+    Each half is read on its own, the left one mirrored, so on a flat top every landmark should lie on its
+    mirror twin. One further off than `_SIDES_AGREE_CM` (the underarm twice that: where a sleeve lies close
+    to the body its place is less certain) means one side's edge was lost or bent (a light garment's edge
+    taken for background, a fold): the side whose outline keeps closer to its fitted lines is believed and
+    mirrored, rather than averaging a wrong side in or refusing the picture.
+    """
+    # The HPS first, on its own evidence: where the two disagree by half a centimetre, the side whose
+    # neckline keeps closer to its curve (a soft draft's edge bitten at the neck on one side) stands for both.
+    if float(np.linalg.norm(right.hps - left.hps)) / ppc > _SIDES_AGREE_CM / 2:
+        hps = right.hps if right.hps_noise <= left.hps_noise else left.hps
+        right, left = replace(right, hps=hps), replace(left, hps=hps)
+    for name in ("shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom"):
+        a, b = getattr(right, name), getattr(left, name)
+        if a is None or b is None:
+            continue
+        if float(np.linalg.norm(a - b)) / ppc > _SIDES_AGREE_CM * (2 if name == "underarm" else 1):
+            best = right if right.noise <= left.noise else left
+            return best, best
+    return right, left
+
+
+def _both_halves(paths: tuple[np.ndarray, np.ndarray], unit: float, edge: float, sleeved: bool,
+                 garment: str) -> tuple[_Half, _Half]:  # fmt: skip
+    """Landmarks of both halves; where one half cannot be read, the other one mirrored stands for both.
+
+    Refuses (the reason of the right half, which names the landmark) only when neither half can be read.
+    """
+    got: list[_Half | None] = []
+    errors: list[UserError] = []
+    for p in paths:
+        try:
+            got.append(_half_landmarks(resample(p), unit, edge, sleeved, garment))
+        except UserError as exc:
+            got.append(None)
+            errors.append(exc)
+    r, lm = got
+    if r is None and lm is None:
+        # A wrong garment type is the same on both sides: say that, not the first side's symptom.
+        raise next((e for e in errors if "try '" in str(e)), errors[0])
+    return (r or lm, lm or r)  # type: ignore[return-value]
+
+
+# -- the entry point ----------------------------------------------------------------------------------------
+
+
+def measure_top(
+    img: Image.Image | np.ndarray,
+    spec: Top,
+    *,
+    px_per_cm: float | None = None,
+    body_length_cm: float | None = None,
+) -> GarmentMeasure:
+    """The points of measure (cm) of the top in `img`, with its landmarks (px) and the deskew applied.
+
+    Give exactly one scale: `px_per_cm`, or `body_length_cm` (the body length, HPS to hem, of the garment in
+    the picture; then px_per_cm = body length in px / body_length_cm). Raises UserError (one line) for an
+    unknown garment, a bad or missing scale, a picture with no garment, two garments or a cut-off one, an
+    outline without a top's corners, and a body length outside 20-200 cm.
+    """
+    # 1. Check inputs
+    garment, sleeved = spec.name, spec.sleeved
+    check_scale(px_per_cm, body_length_cm)
+
+    # 2. Silhouette
+    clock = [time.perf_counter()]
+    stages: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        clock.append(time.perf_counter())
+        stages[name] = clock[-1] - clock[-2]
+
+    sil = segment_garment(img)
+    lap("silhouette")
+    h, w = sil.mask.shape
+
+    # 3. Outline and deskew: turn the contour (not the picture) upright about the centroid.
+    m8 = sil.mask.astype(np.uint8)
+    x, y, bw, bh = cv2.boundingRect(m8)
+    x0, y0 = max(0, x - 8), max(0, y - 8)
+    crop = m8[y0 : y + bh + 8, x0 : x + bw + 8]  # the garment with a margin: a fraction of the picture
+    offset = np.array([x0, y0], float)
+    moments = cv2.moments(crop, binaryImage=True)
+    local = np.array([moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]])
+    tilt = symmetry_tilt(crop, local)
+    crop = bridge_bites(crop)
+    contour = outer_contour(crop) + offset
+    centre = local + offset
+    turn = rotation_matrix(tilt)  # upright -> picture, for column vectors
+    upright = (contour - centre) @ turn + centre
+    right, left, neck_y = halves(upright, float(centre[0]))
+
+    lap("outline_deskew")
+
+    # 4. Landmarks on both halves (the left mirrored onto the right, so one routine reads both)
+    height = float(upright[:, 1].max() - upright[:, 1].min())
+    unit = height / 70.0  # a nominal cm: a top is about 70 cm from shoulder to hem
+    if height < _LEAST_HEIGHT_PX:
+        raise UserError(
+            f"the garment is only {height:.0f} px tall in this picture: measuring it to a centimetre needs "
+            f"{_LEAST_HEIGHT_PX} px or more (about 3 px per cm); use a larger picture"
+        )
+    r, lm = _both_halves((right, left), unit, sil.edge_px, sleeved, garment)
+    cleaner = min(r.noise, lm.noise) / unit
+    if cleaner > _MOST_NOISE_CM:
+        raise UserError(
+            f"the outline of this {garment} is too ragged to measure: its edges stray about {cleaner:.1f} cm "
+            "from straight lines on both sides (does the garment match its backdrop in places, e.g. a stripe "
+            "of the backdrop's own tone?)"
+        )
+    # Sides that disagree are judged at the picture's scale when it is given, else at the body length's.
+    judge = float(px_per_cm) if px_per_cm is not None else (r.hem[1] - r.hps[1]) / float(body_length_cm or 70.0)
+    r, lm = _reconcile(r, lm, max(judge, 1e-6))
+
+    def unmirror(p: np.ndarray) -> np.ndarray:
+        return np.array([2 * centre[0] - p[0], p[1]])
+
+    hps_y = (r.hps[1] + lm.hps[1]) / 2
+    hem_y = (r.hem_line.y_at(r.hps[0]) + lm.hem_line.y_at(lm.hps[0])) / 2
+    body_px = hem_y - hps_y
+    if body_px <= 0:
+        raise UserError(f"could not measure the body length of this {garment}: the hem is not below the shoulders")
+
+    lap("landmarks")
+
+    # 5. Scale
+    ppc = body_px / body_length_cm if body_length_cm is not None else float(px_per_cm)  # type: ignore[arg-type]
+    body_cm = body_px / ppc
+    if not MIN_BODY_LENGTH_CM <= body_cm <= MAX_BODY_LENGTH_CM:
+        raise UserError(
+            f"at {ppc:g} px/cm this {garment} would be {body_cm:.1f} cm long (HPS to hem), not a plausible "
+            f"top ({MIN_BODY_LENGTH_CM:g}-{MAX_BODY_LENGTH_CM:g} cm): check px_per_cm"
+        )
+
+    # 6. Points of measure (px, upright frame)
+    ua_y = (r.underarm[1] + lm.underarm[1]) / 2
+    chest_y = ua_y + CHEST_BELOW_UNDERARM_CM * ppc
+    chest_l, chest_r = _chest(upright, chest_y, float(centre[0]), r.side_line, lm.side_line, sil.edge_px, unit)
+    neck_pt = np.array([float(centre[0]), neck_y + sil.edge_px])
+    tips = [t for t in (r.v_tip_y, lm.v_tip_y) if t is not None]
+    if tips and 0 < float(np.mean(tips)) - neck_pt[1] < 3 * unit:
+        neck_pt[1] = float(np.mean(tips))
+    px = {
+        "body_length": body_px,
+        "chest_width": chest_r - chest_l,
+        "hem_width": float(np.linalg.norm(r.hem - unmirror(lm.hem))),
+        "shoulder_width": float(np.linalg.norm(r.shoulder - unmirror(lm.shoulder))),
+        "neck_width": float(np.linalg.norm(r.hps - unmirror(lm.hps))),
+        "front_neck_drop": float(neck_pt[1] - hps_y),
+    }
+    upright_lm: dict[str, np.ndarray] = {"front_neck": neck_pt}
+    for name in ("hps", "shoulder", "underarm", "hem", "sleeve_top", "sleeve_bottom"):
+        a, b = getattr(r, name), getattr(lm, name)
+        if a is not None and b is not None:
+            upright_lm[f"{name}_right"] = a
+            upright_lm[f"{name}_left"] = unmirror(b)
+    upright_lm["chest_left"] = np.array([chest_l, chest_y])
+    upright_lm["chest_right"] = np.array([chest_r, chest_y])
+    if sleeved:
+        assert r.sleeve_top is not None and r.sleeve_bottom is not None
+        assert lm.sleeve_top is not None and lm.sleeve_bottom is not None
+        px["sleeve_length"] = (
+            float(np.linalg.norm(r.sleeve_top - r.shoulder) + np.linalg.norm(lm.sleeve_top - lm.shoulder)) / 2
+        )
+        px["sleeve_opening"] = (
+            float(np.linalg.norm(r.sleeve_top - r.sleeve_bottom) + np.linalg.norm(lm.sleeve_top - lm.sleeve_bottom)) / 2
+        )
+
+    back = turn.T  # picture <- upright
+    landmarks = {k: tuple(float(v) for v in ((p - centre) @ back + centre)) for k, p in sorted(upright_lm.items())}
+    measurements = {p: round(float(px[p] / ppc), 2) for p in spec.pom_names}
+    return GarmentMeasure(
+        garment=garment,
+        measurements_cm=measurements,
+        landmarks_px=landmarks,  # type: ignore[arg-type]
+        px_per_cm=round(ppc, 4),
+        rotation_deg=round(-tilt, 2),
+        image_size=(w, h),
+        stage_seconds={**stages, "poms": time.perf_counter() - clock[-1]},
+    )
