@@ -42,7 +42,8 @@ def test_help_is_fast_and_lists_commands() -> None:
 @pytest.mark.parametrize(
     ("look", "needle"),
     [
-        ({"garment": "poncho"}, "looks[0].garment"),
+        ({"garment": "poncho"}, "looks[0]: look 'Boxy tee': garment 'poncho' is not in the garment library"),
+        ({"garment": "dress"}, "registered garments: tshirt, longsleeve, tank"),
         ({"colorways": [{"name": "X", "hex": "orange"}]}, "looks[0].colorways[0].hex"),
         ({"material": "unobtainium"}, "looks[0].material"),
         ({"drafts": 0}, "looks[0].drafts"),

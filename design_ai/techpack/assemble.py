@@ -7,7 +7,6 @@ hand-off flow and a release of a look made with `--no-wait` take the same path.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -31,12 +30,11 @@ from design_ai.patterns.service import pattern_for_draft
 from design_ai.store import Store
 from design_ai.sustain.library import get_material
 from design_ai.sustain.service import estimate_for_pattern
+from design_ai.techpack.from_garment import construction_spec, construction_steps, pom_rows
 from design_ai.techpack.model import (
     BomLine,
     CarbonStage,
-    ConstructionStep,
     PieceDrawing,
-    PomRow,
     ReviewEntry,
     RevisionEntry,
     SignOff,
@@ -45,37 +43,11 @@ from design_ai.techpack.model import (
 )
 from design_ai.techpack.release import Bundle
 
-__all__ = ["build_bundle", "pom_rows", "style_number"]
-
-
-def _construction(garment: str) -> list[dict[str, Any]]:
-    """The garment's sewing operations as the release spec records them (what "unchanged" compares)."""
-    return [asdict(op) for op in garments.get(garment).construction()]
+__all__ = ["build_bundle", "style_number"]
 
 
 def style_number(brief: Brief, look: Look) -> str:
     return f"{brief.season}-{brief.id:03d}-{look.position + 1:02d}"
-
-
-def pom_rows(garment: str, measurements: dict[str, dict[str, float]], sizes: list[str]) -> list[PomRow]:
-    """The tech pack's POM table: the garment's points of measure in its spec-sheet order, each with its
-    definition and tolerance from the garment library, and its value in every size."""
-    spec = garments.get(garment)
-    present = measurements[sizes[0]]
-    names = [p for p in spec.pom_names if p in present] + [n for n in present if spec.pom(n) is None]
-    rows = []
-    for i, name in enumerate(names):
-        pom = spec.pom(name)
-        rows.append(
-            PomRow(
-                code=chr(65 + i),
-                name=name,
-                description=pom.definition if pom else name.replace("_", " "),
-                tolerance_cm=pom.tolerance_cm if pom else 1.0,
-                values_cm={s: measurements[s][name] for s in sizes if name in measurements[s]},
-            )
-        )
-    return rows
 
 
 def _pieces(pieces: list[dict[str, Any]]) -> list[PieceDrawing]:
@@ -198,7 +170,7 @@ def build_bundle(
         "measurements_cm": pattern.measurements,
         "marker": (pattern.marker or {}).get("consumption"),
         "carbon": {k: est[k] for k in ("total_kg_co2e", "total_low", "total_high", "comparison", "stages")},
-        "construction": _construction(look.garment),
+        "construction": construction_spec(look.garment),
     }
     marker = (pattern.marker or {}).get("consumption", {})
     doc = TechPackDoc(
@@ -231,7 +203,7 @@ def build_bundle(
             "garments": marker.get("garments", 0),
         },
         marker_png=store.get(pattern.files["marker_png"]) if "marker_png" in pattern.files else None,
-        construction=[ConstructionStep(**step) for step in _construction(look.garment)],
+        construction=construction_steps(look.garment),
         carbon=[
             CarbonStage(st["stage"], st["kg_co2e"], st["low"], st["high"], "; ".join(st.get("sources", [])[:2]))
             for st in est["stages"]

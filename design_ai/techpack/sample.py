@@ -21,12 +21,11 @@ from PIL import Image
 
 from design_ai.garments.tops.flat import PRESETS
 from design_ai.patterns.accuracy import truth_cm
+from design_ai.techpack.from_garment import construction_steps, pom_rows
 from design_ai.techpack.model import (
     BomLine,
     CarbonStage,
-    ConstructionStep,
     PieceDrawing,
-    PomRow,
     ReviewEntry,
     RevisionEntry,
     SignOff,
@@ -39,17 +38,6 @@ __all__ = ["SAMPLE_BASE_MEASUREMENTS", "SAMPLE_SIZES", "sample_doc"]
 SAMPLE_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
 SAMPLE_BASE_MEASUREMENTS: dict[str, float] = truth_cm(PRESETS["boxy-tee"], "tshirt")
 """Size M of the bundled boxy tee (`design_ai.garments.tops.flat.PRESETS["boxy-tee"]`), finished, flat, in cm."""
-
-_POMS: list[tuple[str, str, str, float]] = [
-    ("A", "body_length", "HPS straight down to the hem edge, garment flat", 1.0),
-    ("B", "chest_width", "Side to side, 2.5 cm below the armhole", 1.0),
-    ("C", "hem_width", "Side to side along the hem edge", 1.0),
-    ("D", "shoulder_width", "Shoulder point to shoulder point, straight", 0.8),
-    ("E", "sleeve_length", "Shoulder point to sleeve hem, along the top fold", 0.5),
-    ("F", "sleeve_opening", "Across the sleeve hem edge, flat", 0.5),
-    ("G", "neck_width", "HPS to HPS, inside the neckband seam", 0.5),
-    ("H", "front_neck_drop", "HPS line down to the neckband seam at centre front", 0.5),
-]
 
 _COLORWAYS = [
     Swatch("Ink Navy", "#233A5E", "navy 19-4024 (Pantone-like)"),
@@ -127,10 +115,8 @@ def sample_doc(*, released: bool = False) -> TechPackDoc:
     Each call returns a new document (the images and geometry behind it are made once per process).
     """
     flat_png, design_png, pieces, graded, grade_source, marker, marker_bytes = _generated()
-    poms = [
-        PomRow(code, name, how, tol, {s: round(graded[s][name], 2) for s in SAMPLE_SIZES})
-        for code, name, how, tol in _POMS
-    ]
+    rounded = {s: {k: round(v, 2) for k, v in graded[s].items()} for s in SAMPLE_SIZES}
+    poms = pom_rows("tshirt", rounded, SAMPLE_SIZES)
     m2 = marker["per_garment_m2"]
     fabric = {
         "m2": round(m2, 4),
@@ -205,45 +191,7 @@ def sample_doc(*, released: bool = False) -> TechPackDoc:
             "Folded garment",
         ),
     ]
-    construction = [
-        ConstructionStep(
-            "Join shoulders", "1.01.01 (superimposed)", "514 (4-thread overlock)", 5, "10 mm cotton tape caught in"
-        ),
-        ConstructionStep(
-            "Attach neckband",
-            "1.01.01 (superimposed)",
-            "514 (4-thread overlock)",
-            5,
-            "Band folded lengthwise, eased on; notches to shoulders and centre front",
-        ),
-        ConstructionStep(
-            "Topstitch neck seam",
-            "1.01.01 (superimposed)",
-            "406 (2-needle coverstitch)",
-            4.5,
-            "6.4 mm gauge, allowance pressed toward the body",
-        ),
-        ConstructionStep(
-            "Set sleeves",
-            "1.01.01 (superimposed)",
-            "514 (4-thread overlock)",
-            5,
-            "Single notch front, double notch back, cap notch to the shoulder seam",
-        ),
-        ConstructionStep(
-            "Close side seams and underarm",
-            "1.01.01 (superimposed)",
-            "514 (4-thread overlock)",
-            5,
-            "One pass from the sleeve hem to the body hem; care label in the left side seam",
-        ),
-        ConstructionStep(
-            "Hem sleeves", "6.03.03 (hem)", "406 (2-needle coverstitch)", 4.5, "2.5 cm turned hem, 6.4 mm gauge"
-        ),
-        ConstructionStep(
-            "Hem body", "6.03.03 (hem)", "406 (2-needle coverstitch)", 4.5, "2.5 cm turned hem, 6.4 mm gauge"
-        ),
-    ]
+    construction = construction_steps("tshirt")
     review = [
         ReviewEntry(
             1,
