@@ -75,3 +75,13 @@ def test_reading_the_registry_imports_nothing_heavy() -> None:
         capture_output=True, text=True, cwd=ROOT, check=True,
     )  # fmt: skip
     assert probe.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", garments.names())
+def test_every_garment_has_its_carbon_rows(name: str) -> None:
+    from design_ai.sustain.library import load_factors
+
+    f = load_factors()
+    assert f["cmt"]["minutes"]["by_garment"][name]["value"] > 0  # making minutes, cited in factors.yaml
+    assert f["trims"]["thread"]["seam_length_m"][name] > 0
+    garments.get(name).trims()  # its BOM trims parse
