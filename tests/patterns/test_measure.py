@@ -222,7 +222,8 @@ def test_bad_scales(tee: Image.Image, kwargs: dict[str, float], message: str) ->
 
 
 def test_an_unknown_garment_names_the_known_ones(tee: Image.Image) -> None:
-    with pytest.raises(UserError, match=r"garment 'poncho' is not in the garment library; registered garments: tshirt, longsleeve, tank"):
+    registered = r"garment 'poncho' is not in the garment library; registered garments: tshirt, longsleeve, tank"
+    with pytest.raises(UserError, match=registered):
         measure_garment(tee, "poncho", px_per_cm=4.0)
 
 
