@@ -74,6 +74,7 @@ from PIL import Image
 
 from design_ai.errors import UserError
 from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
+from design_ai.garments.tops.neckline import front_neck_inside
 from design_ai.patterns.model import GarmentMeasure
 from design_ai.patterns.outline import (
     Line,
@@ -93,7 +94,7 @@ from design_ai.patterns.outline import (
     symmetry_tilt,
     two_line_split,
 )
-from design_ai.patterns.silhouette import segment_garment
+from design_ai.patterns.silhouette import as_rgb_array, segment_garment
 
 if TYPE_CHECKING:
     from design_ai.garments.tops import Top
@@ -607,12 +608,26 @@ def measure_top(
     tips = [t for t in (r.v_tip_y, lm.v_tip_y) if t is not None]
     if tips and 0 < float(np.mean(tips)) - neck_pt[1] < 3 * unit:
         neck_pt[1] = float(np.mean(tips))
+    px_neck_width = 0.0
+    # A designer's flat: the outline at the neck is the back neck, the front neckline a line drawn inside it.
+    inside = front_neck_inside(
+        as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre, axis_x=float(centre[0]),
+        outline_neck_y=float(neck_pt[1]), hps=(r.hps, unmirror(lm.hps)), unit=unit, lowest_y=ua_y,
+    )  # fmt: skip
+    if inside is not None:
+        neck_pt[1] = inside.y
+        ends = (inside.hps_right, inside.hps_left)
+        outline_hps = (r.hps, unmirror(lm.hps))
+        if all(e is not None and abs(e[0] - h[0]) <= 1.5 * unit for e, h in zip(ends, outline_hps, strict=True)):
+            # Where the front neckline meets the back neck on each side is the HPS the flat draws (further out
+            # than the outline's bend: a line that ends further still ran on into a raglan or band seam).
+            px_neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
     px = {
         "body_length": body_px,
         "chest_width": chest_r - chest_l,
         "hem_width": float(np.linalg.norm(r.hem - unmirror(lm.hem))),
         "shoulder_width": float(np.linalg.norm(r.shoulder - unmirror(lm.shoulder))),
-        "neck_width": float(np.linalg.norm(r.hps - unmirror(lm.hps))),
+        "neck_width": px_neck_width or float(np.linalg.norm(r.hps - unmirror(lm.hps))),
         "front_neck_drop": float(neck_pt[1] - hps_y),
     }
     upright_lm: dict[str, np.ndarray] = {"front_neck": neck_pt}
