@@ -1,7 +1,8 @@
-"""Redraw the bundled example sketches from known measurements (design_ai.flats).
+"""Redraw the bundled example sketches from known measurements (design_ai.garments.tops.flat).
 
 The sketches of `examples/briefs/tee-capsule.yaml` are technical flats drawn from the men's M measurement
-sets in `design_ai.flats.PRESETS` at a fixed scale, so a pattern extracted from them can be checked against
+sets in `design_ai.garments.tops.flat.PRESETS` at a fixed scale, so a pattern extracted from them can be checked
+against
 the numbers they were drawn from. Run it after changing `design_ai/flats.py`:
 
     .venv/bin/python examples/draw_sketches.py [--out DIR]
@@ -12,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from design_ai.flats import PRESETS, draw_tee_flat
+from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 
 PX_PER_CM = 7.5  # the scale of every bundled sketch; the brief gives body_length_cm, which implies it
 CANVAS = (768, 768)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from design_ai.flats import CHEST_BELOW_UNDERARM_CM, PRESETS, TeeMeasurements, draw_tee_flat, tee_geometry
+from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM, PRESETS, TeeMeasurements, draw_tee_flat, tee_geometry
 
 PPC = 5.0
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
