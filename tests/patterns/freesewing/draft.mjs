@@ -70,6 +70,12 @@ const PLAN = {
       'hugo.neckBinding',
     ],
     models: ['cisFemaleAdult30', 'cisFemaleAdult42', 'cisMaleAdult40', 'cisMaleAdult50'],
+    // Hugo splits its necklines at the raglan tips (the rest is on the sleeve): the whole curves, as Hugo draws
+    // them before the split (front.mjs and back.mjs, `neckOpening`)
+    curves: {
+      'hugo.front': { neckline: ['cfNeck', 'cfNeckCp1', 'neckCp2', 'neck'] },
+      'hugo.back': { neckline: ['cbNeck', 'cbNeck', 'neckCp2', 'neck'] },
+    },
   },
 }
 
@@ -165,7 +171,10 @@ function flatten(path, points) {
       cur = op.to
     } else if (op.type === 'close') {
       const last = pts[pts.length - 1]
-      if (dist(last, start) < 1e-6) pts.pop()
+      if (dist(last, start) < 1e-6) {
+        pts.pop()
+        while (vertices.length && vertices[vertices.length - 1].index >= pts.length) vertices.pop()
+      }
     } else throw new Error(`unknown op ${op.type}`)
   }
   return { outline: pts.map(cm), vertices }
@@ -208,6 +217,10 @@ function draft(key, plan, modelName) {
     for (const [n, p] of Object.entries(points)) entry.points[n] = cmExact(p)
     // closed sub-paths we use as interior lines (the kangaroo pocket, hood pieces)
     if (part.paths.pocket && short === 'pocket') entry.pocket = flatten(part.paths.pocket, points).outline
+    for (const [cname, ids] of Object.entries(plan.curves?.[name] || {})) {
+      const [a, b, c, d] = ids.map((id) => part.points[id])
+      entry[cname] = [a, ...flattenCurve(a, b, c, d), d].map(cm)
+    }
     geometry[short] = entry
   }
   const store = numbers(pattern.setStores[0])
