@@ -2,8 +2,7 @@
 
 The sketches of `examples/briefs/tee-capsule.yaml` are technical flats drawn from the men's M measurement
 sets in `design_ai.garments.tops.flat.PRESETS` at a fixed scale, so a pattern extracted from them can be checked
-against
-the numbers they were drawn from. Run it after changing `design_ai/flats.py`:
+against the numbers they were drawn from. Run it after changing `design_ai/garments/tops/flat.py`:
 
     .venv/bin/python examples/draw_sketches.py [--out DIR]
 """
