@@ -1,4 +1,5 @@
-"""The tops family: T-shirt, long-sleeve and tank share one block, one landmark reader and one flat drawing.
+"""The tops family: T-shirt, long-sleeve, tank, sweatshirt and hoodie share one block, one landmark reader
+and one flat drawing.
 
 Each top is a `Top` instance: its points of measure (a subset of `TOP_POMS`, DESIGN.md's definitions, written
 only here), whether it has sleeves, and the data files beside this module (`grade_rules.yaml`,
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
     from design_ai.patterns.model import GarmentMeasure, Piece
 
-__all__ = ["LONGSLEEVE", "TANK", "TOP_POMS", "TSHIRT", "Top"]
+__all__ = ["HOODIE", "LONGSLEEVE", "SWEATSHIRT", "TANK", "TOP_POMS", "TSHIRT", "Top"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -35,10 +36,15 @@ TOP_POMS: dict[str, Pom] = {
         Pom("sleeve_opening", "flat, across the sleeve hem", 0.5),
         Pom("neck_width", "HPS to HPS", 0.5),
         Pom("front_neck_drop", "HPS line to the front neck at centre", 0.5),
+        Pom("hem_band_height", "band seam to the lower edge of the hem band", 0.3),
+        Pom("cuff_height", "cuff seam to the cuff's end", 0.3),
+        Pom("hood_height", "HPS line straight up to the top of the hood, as drawn", 1.0),
+        Pom("hood_width", "the hood's widest extent across, as drawn", 1.0),
     )
 }
 """Every point of measure a top may have (DESIGN.md, "Garments and their points of measure"), with its
-tolerance: ±1 cm on body lengths and widths, ±0.5 cm on the smaller ones (common practice for knit tops)."""
+tolerance: ±1 cm on body lengths and widths and the hood, ±0.5 cm on the smaller ones, ±0.3 cm on rib bands
+(common practice for knit tops)."""
 
 _SLEEVE_POMS = ("sleeve_length", "sleeve_opening")
 
@@ -52,6 +58,8 @@ class Top(Garment):
     """A garment of the tops family."""
 
     sleeved: bool = True
+    banded: bool = False  # a rib hem band and cuffs (sweatshirt, hoodie): their heights are POMs
+    hooded: bool = False  # a hood instead of a neckband (hoodie): no front neck drop, hood height and width
     flat_preset: str = field(default="boxy-tee", compare=False)  # the flat drawn for its examples and tests
 
     def measure(
@@ -71,10 +79,21 @@ class Top(Garment):
         return draft_top(self, measurements_cm, size=size, **options)
 
 
-_ALL = tuple(TOP_POMS)
-TSHIRT = Top("tshirt", "T-shirt", "tops", _poms(*_ALL), _HERE, sleeved=True, flat_preset="boxy-tee")
-LONGSLEEVE = Top("longsleeve", "Long-sleeve tee", "tops", _poms(*_ALL), _HERE, sleeved=True, flat_preset="longsleeve")
+_TEE = ("body_length", "chest_width", "hem_width", "shoulder_width", "sleeve_length", "sleeve_opening", "neck_width",
+        "front_neck_drop")  # fmt: skip
+_BANDS = ("hem_band_height", "cuff_height")
+TSHIRT = Top("tshirt", "T-shirt", "tops", _poms(*_TEE), _HERE, sleeved=True, flat_preset="boxy-tee")
+LONGSLEEVE = Top("longsleeve", "Long-sleeve tee", "tops", _poms(*_TEE), _HERE, sleeved=True, flat_preset="longsleeve")
 TANK = Top(
-    "tank", "Tank top", "tops", _poms(*(n for n in _ALL if n not in _SLEEVE_POMS)), _HERE, sleeved=False,
+    "tank", "Tank top", "tops", _poms(*(n for n in _TEE if n not in _SLEEVE_POMS)), _HERE, sleeved=False,
     flat_preset="tank",
+)  # fmt: skip
+SWEATSHIRT = Top(
+    "sweatshirt", "Sweatshirt", "tops", _poms(*_TEE, *_BANDS), _HERE, sleeved=True, banded=True,
+    flat_preset="sweatshirt",
+)  # fmt: skip
+HOODIE = Top(
+    "hoodie", "Hoodie", "tops",
+    _poms(*(n for n in _TEE if n != "front_neck_drop"), *_BANDS, "hood_height", "hood_width"), _HERE,
+    sleeved=True, banded=True, hooded=True, flat_preset="hoodie",
 )  # fmt: skip
