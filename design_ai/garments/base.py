@@ -11,6 +11,7 @@ the fidelity guard, carbon, the tech pack and the CLI name no garment: they ask 
 from __future__ import annotations
 
 import abc
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -98,8 +99,10 @@ class Garment(abc.ABC):
         *,
         px_per_cm: float | None = None,
         body_length_cm: float | None = None,
+        features: Mapping[str, str] | None = None,
     ) -> GarmentMeasure:
-        """The POMs (cm) and landmarks (px) of this garment in `img`; UserError (one line) when unreadable."""
+        """The POMs (cm) and landmarks (px) of this garment in `img`; UserError (one line) when unreadable.
+        `features`: what is known of the design beyond this picture (e.g. from its sketch), which wins."""
 
     @abc.abstractmethod
     def draft(self, measurements_cm: dict[str, float], *, size: str, **options: Any) -> list[Piece]:

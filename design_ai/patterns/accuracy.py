@@ -35,6 +35,7 @@ __all__ = [
     "accuracy_table",
     "corpus_cases",
     "corpus_report",
+    "design_features",
     "draft_case",
     "drawn_cases",
     "measure_case",
@@ -66,10 +67,14 @@ class DrawnCase(NamedTuple):
     truth_cm: dict[str, float]
     px_per_cm: float
     garment: str
+    features: dict[str, str] | None = None  # what the chain knows beyond the picture (a draft: its sketch)
 
 
 def truth_cm(m: TeeMeasurements, garment: str) -> dict[str, float]:
-    """The POMs `measure_garment` should report for a flat drawn from `m` (DESIGN.md definitions, cm)."""
+    """The POMs `measure_garment` should report for a flat drawn from `m` (DESIGN.md definitions, cm).
+
+    A raglan has no shoulder width, and its sleeve length runs from the HPS over the shoulder point's bend
+    (the flat draws the shoulder line from the HPS to the shoulder point, then the sleeve's top edge)."""
     values = {
         "body_length": m.body_length,
         "chest_width": m.chest_width,
@@ -80,7 +85,10 @@ def truth_cm(m: TeeMeasurements, garment: str) -> dict[str, float]:
         "neck_width": m.neck_width,
         "front_neck_drop": m.front_neck_drop,
     }
-    return {p: float(values[p]) for p in garments.get(garment).pom_names}
+    if m.sleeve_style == "raglan":
+        del values["shoulder_width"]
+        values["sleeve_length"] += math.hypot((m.shoulder_width - m.neck_width) / 2, m.shoulder_drop)
+    return {p: float(values[p]) for p in garments.get(garment).pom_names if p in values}
 
 
 def _fit_px_per_cm(m: TeeMeasurements, size: tuple[int, int], rotation_deg: float, margin_cm: float) -> float:
@@ -149,7 +157,9 @@ def draft_case(
     if jpeg is not None:
         img, name = _jpeg(img, jpeg), f"{name}/jpeg{jpeg}"
     garment = PRESET_GARMENTS[preset]
-    return DrawnCase(name, img, truth_cm(m, garment), ppc, garment)
+    # A draft shows no seams: the chain measures it knowing its sketch's sleeve (`pattern_for_draft`).
+    features = {"sleeve": m.sleeve_style} if m.sleeve_length > 0 else {}
+    return DrawnCase(name, img, truth_cm(m, garment), ppc, garment, features)
 
 
 def drawn_cases(size: tuple[int, int] = (1600, 1250), *, drafts: bool = True) -> Iterator[DrawnCase]:
@@ -217,10 +227,19 @@ class CaseResult(NamedTuple):
     stage_seconds: dict[str, float]
 
 
-def measure_case(case: CorpusCase) -> CaseResult:
-    """Measure one corpus picture at its true scale; a refusal is a result, not an exception."""
+def design_features(case: CorpusCase) -> dict[str, str]:
+    """What the production chain knows of a case's design beyond the picture (its look's sketch shows the
+    sleeve's seam): the sleeve style, which a draft or a flat drawn without seams does not show."""
+    style = case.tags.get("sleeve_style")
+    return {"sleeve": str(style).replace("_", "-")} if style in ("set_in", "set-in", "raglan") else {}
+
+
+def measure_case(case: CorpusCase, *, known: bool = True) -> CaseResult:
+    """Measure one corpus picture at its true scale, with its design's known features (`design_features`)
+    unless `known` is False; a refusal is a result, not an exception."""
     try:
-        got = measure_garment(Image.open(case.path), case.garment, px_per_cm=case.px_per_cm)
+        features = design_features(case) if known else None
+        got = measure_garment(Image.open(case.path), case.garment, px_per_cm=case.px_per_cm, features=features)
     except UserError as exc:
         return CaseResult(case, {}, str(exc), {})
     errors = {p: round(got.measurements_cm[p] - v, 3) for p, v in case.truth_cm.items()}

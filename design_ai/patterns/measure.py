@@ -7,6 +7,8 @@ landmarks on the shared silhouette (`design_ai.patterns.silhouette`) and outline
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from PIL import Image
 
@@ -22,11 +24,13 @@ def measure_garment(
     *,
     px_per_cm: float | None = None,
     body_length_cm: float | None = None,
+    features: Mapping[str, str] | None = None,
 ) -> GarmentMeasure:
     """The points of measure (cm) of the `garment` in `img`, with its landmarks (px) and the deskew applied.
 
     Give exactly one scale: `px_per_cm`, or `body_length_cm` (the body length, HPS to hem, of the garment in
     the picture). Raises UserError (one line) for a garment not in the library, a bad or missing scale, or a
-    picture the garment's reader cannot measure (naming the landmark and why).
+    picture the garment's reader cannot measure (naming the landmark and why). `features` are what is known of
+    the design beyond this picture (e.g. `{"sleeve": "raglan"}` read off its sketch); they win over the picture.
     """
-    return garments.get(garment).measure(img, px_per_cm=px_per_cm, body_length_cm=body_length_cm)
+    return garments.get(garment).measure(img, px_per_cm=px_per_cm, body_length_cm=body_length_cm, features=features)

@@ -24,6 +24,8 @@ class GarmentMeasure:
     image_size: tuple[int, int]  # (width, height)
     # Where the time went (silhouette, outline_deskew, landmarks, poms): what bench/pattern_accuracy.py profiles.
     stage_seconds: dict[str, float] = field(default_factory=dict, compare=False)
+    # What the picture shows of the design beyond its POMs, for drafting: e.g. {"sleeve": "raglan"}.
+    features: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ import numpy as np
 
 __all__ = ["LEAST_CONTRAST", "RidgeMap"]
 
-LEAST_CONTRAST = 10.0  # grey levels: weaker lines are paper noise, JPEG ringing or fabric texture
+LEAST_CONTRAST = 4.0  # grey levels: weaker lines are quantisation and JPEG noise, whatever the fill
+_NOISE_TIMES = 3.0  # a line stands out this many times over the fill's own contrast (texture, grain, noise)
 
 
 @dataclass
@@ -30,6 +31,15 @@ class RidgeMap:
     origin: tuple[int, int]  # (x0, y0) of the region in the picture
     to_picture: Callable[[np.ndarray], np.ndarray]
     unit: float  # a nominal centimetre, px
+    noise: float = 0.0  # the fill's own contrast: the median response inside the garment
+
+    def floor(self) -> float:
+        """The least contrast that is a line here, not the fill's texture."""
+        return max(LEAST_CONTRAST, _NOISE_TIMES * self.noise)
+
+    def threshold(self, peak: float) -> float:
+        """The contrast a line found at `peak` keeps along its way (strokes fade, soft edges vary)."""
+        return max(self.floor(), 0.35 * peak)
 
     @classmethod
     def build(
@@ -57,7 +67,8 @@ class RidgeMap:
         k = max(7, round(1.5 * unit) | 1)
         response = cv2.absdiff(grey, cv2.medianBlur(grey, k)).astype(np.float32)
         response[~inside] = 0.0
-        return cls(response, (x0, y0), to_picture, unit)
+        noise = float(np.median(response[inside])) if inside.any() else 0.0
+        return cls(response, (x0, y0), to_picture, unit, noise)
 
     def at(self, p: np.ndarray) -> float:
         """The contrast at point `p` (caller's frame); 0 outside the region."""
@@ -80,11 +91,31 @@ class RidgeMap:
         return points, values
 
     def peaks(self, values: np.ndarray) -> list[int]:
-        """Indices of the profile's local maxima that stand out: over `LEAST_CONTRAST` and three times its
-        median (the fill's own texture)."""
-        floor = max(LEAST_CONTRAST, 3.0 * float(np.median(values))) if len(values) else LEAST_CONTRAST
+        """Indices of the profile's local maxima that stand out from the fill (`floor`) and from the profile's
+        own median three times over."""
+        floor = max(self.floor(), 3.0 * float(np.median(values))) if len(values) else self.floor()
         return [i for i in range(1, len(values) - 1)
                 if values[i] >= floor and values[i] >= values[i - 1] and values[i] > values[i + 1]]  # fmt: skip
+
+    def snap(self, p: np.ndarray, radius: float) -> np.ndarray:
+        """The point of strongest contrast within `radius` px of `p` (a peak found on a profile lies beside a
+        thin slanted line, not on it)."""
+        offsets = np.arange(-radius, radius + 1e-9, 1.0)
+        best = max(((self.at(p + np.array([dx, dy])), dx, dy) for dx in offsets for dy in offsets), key=lambda t: t[0])
+        return p + np.array([best[1], best[2]])
+
+    def heading(self, p: np.ndarray, towards: np.ndarray, spread_deg: float = 80.0) -> np.ndarray:
+        """The direction of the line through `p`: of those within `spread_deg` of `towards`, the one along which
+        the contrast over the next centimetre is strongest (every 5°)."""
+        base = np.arctan2(towards[1], towards[0])
+        length = max(3.0, self.unit)
+        best, best_d = -1.0, np.asarray(towards, np.float64)
+        for a in np.radians(np.arange(-spread_deg, spread_deg + 1e-9, 5.0)):
+            d = np.array([np.cos(base + a), np.sin(base + a)])
+            total = sum(self.at(p + t * d) for t in np.arange(1.0, length + 1e-9, 1.0))
+            if total > best:
+                best, best_d = total, d
+        return best_d
 
     def follow(
         self,

@@ -13,7 +13,6 @@ from PIL import Image
 
 from design_ai.errors import UserError
 from design_ai.garments import get as get_garment
-from design_ai.garments.tops import TOP_POMS
 from design_ai.garments.tops.flat import PRESETS, draw_tee_flat
 from design_ai.generate.engines.flat import draft_garment_mask, render_draft
 from design_ai.patterns.accuracy import (
@@ -42,7 +41,8 @@ def jpeg(img: Image.Image, quality: int = 70) -> Image.Image:
 
 def assert_accurate(case: DrawnCase, image: Image.Image | None = None) -> None:
     """Every POM within ±1.0 cm, the mean absolute error at most 0.5 cm, and no POM missing or extra."""
-    got = measure_garment(case.image if image is None else image, case.garment, px_per_cm=case.px_per_cm)
+    image = case.image if image is None else image
+    got = measure_garment(image, case.garment, px_per_cm=case.px_per_cm, features=case.features)
     assert set(got.measurements_cm) == set(case.truth_cm), case.name
     errors = {p: got.measurements_cm[p] - v for p, v in case.truth_cm.items()}
     assert max(abs(e) for e in errors.values()) <= 1.0, (case.name, errors)
@@ -91,7 +91,7 @@ def test_landmarks_land_on_the_drawing_and_the_deskew_is_reported() -> None:
         assert np.hypot(*np.subtract(got.landmarks_px[name], truth[name])) < 2.0, name
     for name in ("underarm_left", "underarm_right"):  # where two nearly parallel seams meet: a little looser
         assert np.hypot(*np.subtract(got.landmarks_px[name], truth[name])) < 4.0, name
-    assert list(got.measurements_cm) == list(TOP_POMS)
+    assert list(got.measurements_cm) == list(get_garment("tshirt").pom_names)
 
 
 def test_variants_of_the_block() -> None:
@@ -236,7 +236,7 @@ def test_accuracy_table_over_a_small_drawn_set() -> None:
         flat_case("tank", size=(480, 400), style="filled", rotation_deg=3.0, jpeg=70),
     ]
     table = accuracy_table(cases)
-    assert set(table) == set(TOP_POMS)
+    assert set(table) == set(get_garment("tshirt").pom_names)
     for pom, row in table.items():
         assert set(row) == {"mae", "max"}
         assert 0 <= row["mae"] <= row["max"] <= 1.0, pom

@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon
 
@@ -146,6 +146,7 @@ def test_pieces_on_the_fold_end_exactly_on_the_fold() -> None:
     hem=st.floats(0.0, 4.0),
     dhem=st.floats(0.0, 2.0),
 )
+@example(sa=0.0, dsa=0.0, hem=0.7737561153792465, dhem=1.0)  # a tapered sleeve's hem beside a 0 cm underseam
 @settings(max_examples=25, deadline=None)
 def test_more_allowance_never_decreases_area_and_cut_contains_sew(
     sa: float, dsa: float, hem: float, dhem: float

@@ -9,6 +9,7 @@ flats for the `flat` engine, the examples and the tests: `flat.py`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,10 +69,11 @@ class Top(Garment):
         *,
         px_per_cm: float | None = None,
         body_length_cm: float | None = None,
+        features: Mapping[str, str] | None = None,
     ) -> GarmentMeasure:
         from design_ai.garments.tops.landmarks import measure_top
 
-        return measure_top(img, self, px_per_cm=px_per_cm, body_length_cm=body_length_cm)
+        return measure_top(img, self, px_per_cm=px_per_cm, body_length_cm=body_length_cm, features=features)
 
     def draft(self, measurements_cm: dict[str, float], *, size: str, **options: Any) -> list[Piece]:
         from design_ai.garments.tops.drafting import draft_top

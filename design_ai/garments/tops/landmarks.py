@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,7 @@ from PIL import Image
 from design_ai.errors import UserError
 from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
 from design_ai.garments.tops.neckline import front_neck_inside
+from design_ai.garments.tops.sleeve_seam import sleeve_seam
 from design_ai.patterns.model import GarmentMeasure
 from design_ai.patterns.outline import (
     Line,
@@ -94,6 +96,7 @@ from design_ai.patterns.outline import (
     symmetry_tilt,
     two_line_split,
 )
+from design_ai.patterns.ridges import RidgeMap
 from design_ai.patterns.silhouette import as_rgb_array, segment_garment
 
 if TYPE_CHECKING:
@@ -518,8 +521,13 @@ def measure_top(
     *,
     px_per_cm: float | None = None,
     body_length_cm: float | None = None,
+    features: Mapping[str, str] | None = None,
 ) -> GarmentMeasure:
     """The points of measure (cm) of the top in `img`, with its landmarks (px) and the deskew applied.
+
+    `features` are what is known of the design beyond the picture (the look's sketch shows a raglan seam that
+    a generated draft does not): `{"sleeve": "raglan" | "set-in"}` decides the sleeve's reading; without it,
+    the sleeve's seam line drawn in the picture does, and a picture that shows none is read as set-in.
 
     Give exactly one scale: `px_per_cm`, or `body_length_cm` (the body length, HPS to hem, of the garment in
     the picture; then px_per_cm = body length in px / body_length_cm). Raises UserError (one line) for an
@@ -608,26 +616,19 @@ def measure_top(
     tips = [t for t in (r.v_tip_y, lm.v_tip_y) if t is not None]
     if tips and 0 < float(np.mean(tips)) - neck_pt[1] < 3 * unit:
         neck_pt[1] = float(np.mean(tips))
-    px_neck_width = 0.0
-    # A designer's flat: the outline at the neck is the back neck, the front neckline a line drawn inside it.
-    inside = front_neck_inside(
-        as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre, axis_x=float(centre[0]),
-        outline_neck_y=float(neck_pt[1]), hps=(r.hps, unmirror(lm.hps)), unit=unit, lowest_y=ua_y,
+    inner = _interior_lines(
+        as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre, float(centre[0]), neck_pt, ua_y,
+        (r, lm), unmirror, unit, sleeved and not (features or {}).get("sleeve"),
     )  # fmt: skip
-    if inside is not None:
-        neck_pt[1] = inside.y
-        ends = (inside.hps_right, inside.hps_left)
-        outline_hps = (r.hps, unmirror(lm.hps))
-        if all(e is not None and abs(e[0] - h[0]) <= 1.5 * unit for e, h in zip(ends, outline_hps, strict=True)):
-            # Where the front neckline meets the back neck on each side is the HPS the flat draws (further out
-            # than the outline's bend: a line that ends further still ran on into a raglan or band seam).
-            px_neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
+    sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
+    if inner.neck_y is not None:
+        neck_pt[1] = inner.neck_y
     px = {
         "body_length": body_px,
         "chest_width": chest_r - chest_l,
         "hem_width": float(np.linalg.norm(r.hem - unmirror(lm.hem))),
         "shoulder_width": float(np.linalg.norm(r.shoulder - unmirror(lm.shoulder))),
-        "neck_width": px_neck_width or float(np.linalg.norm(r.hps - unmirror(lm.hps))),
+        "neck_width": inner.neck_width or float(np.linalg.norm(r.hps - unmirror(lm.hps))),
         "front_neck_drop": float(neck_pt[1] - hps_y),
     }
     upright_lm: dict[str, np.ndarray] = {"front_neck": neck_pt}
@@ -644,13 +645,17 @@ def measure_top(
         px["sleeve_length"] = (
             float(np.linalg.norm(r.sleeve_top - r.shoulder) + np.linalg.norm(lm.sleeve_top - lm.shoulder)) / 2
         )
+        if sleeve == "raglan":
+            # DESIGN.md: no shoulder seam, so no shoulder width; the sleeve runs from the HPS over the shoulder.
+            del px["shoulder_width"]
+            px["sleeve_length"] += float(np.linalg.norm(r.shoulder - r.hps) + np.linalg.norm(lm.shoulder - lm.hps)) / 2
         px["sleeve_opening"] = (
             float(np.linalg.norm(r.sleeve_top - r.sleeve_bottom) + np.linalg.norm(lm.sleeve_top - lm.sleeve_bottom)) / 2
         )
 
     back = turn.T  # picture <- upright
     landmarks = {k: tuple(float(v) for v in ((p - centre) @ back + centre)) for k, p in sorted(upright_lm.items())}
-    measurements = {p: round(float(px[p] / ppc), 2) for p in spec.pom_names}
+    measurements = {p: round(float(px[p] / ppc), 2) for p in spec.pom_names if p in px}
     return GarmentMeasure(
         garment=garment,
         measurements_cm=measurements,
@@ -659,4 +664,49 @@ def measure_top(
         rotation_deg=round(-tilt, 2),
         image_size=(w, h),
         stage_seconds={**stages, "poms": time.perf_counter() - clock[-1]},
+        features={"sleeve": sleeve} if sleeved else {},
     )
+
+
+@dataclass(frozen=True)
+class _Interior:
+    """What the lines drawn inside a top say: where its front neck is (None: the outline's), the neck width
+    between the HPS where the front neckline meets the back neck (None: the outline's HPS), and the sleeve."""
+
+    neck_y: float | None = None
+    neck_width: float | None = None
+    sleeve: str | None = None  # "set-in" | "raglan" | None (no seam line found: read as set-in)
+
+
+def _interior_lines(
+    rgb: np.ndarray, mask: np.ndarray, to_picture: Callable[[np.ndarray], np.ndarray], axis_x: float,
+    neck_pt: np.ndarray, ua_y: float, halves_: tuple[_Half, _Half], unmirror: Callable[[np.ndarray], np.ndarray],
+    unit: float, sleeved: bool,
+) -> _Interior:  # fmt: skip
+    """Read the interior lines of the upper body once: the front neckline drawn inside a back-neck outline
+    (`neckline.py`) and the sleeve's seam from each underarm (`sleeve_seam.py`)."""
+    r, lm = halves_
+    hps = (r.hps, unmirror(lm.hps))
+    reach = max(abs(r.shoulder[0] - axis_x), abs(r.underarm[0] - axis_x)) + 5 * unit
+    top = min(h[1] for h in hps) - 2 * unit
+    corners = [np.array([axis_x + dx, y]) for dx in (-reach, reach) for y in (top, ua_y + 2 * unit)]
+    ridges = RidgeMap.build(rgb, mask, to_picture, corners, unit)
+    if ridges is None:
+        return _Interior()
+    neck_y = neck_width = None
+    inside = front_neck_inside(ridges, axis_x=axis_x, outline_neck_y=float(neck_pt[1]), hps=hps, lowest_y=ua_y)
+    if inside is not None:
+        neck_y = inside.y
+        ends = (inside.hps_right, inside.hps_left)
+        if all(e is not None and abs(e[0] - h[0]) <= 1.5 * unit for e, h in zip(ends, hps, strict=True)):
+            # Where the front neckline meets the back neck on each side is the HPS the flat draws (further out
+            # than the outline's bend: a line that ends further still ran on into a raglan or band seam).
+            neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
+    sleeve = None
+    if sleeved:
+        seams = {sleeve_seam(ridges, ua, sp, h, axis_x)
+                 for ua, sp, h in ((r.underarm, r.shoulder, r.hps),
+                                   (unmirror(lm.underarm), unmirror(lm.shoulder), unmirror(lm.hps)))}  # fmt: skip
+        seams.discard(None)
+        sleeve = seams.pop() if len(seams) == 1 else None
+    return _Interior(neck_y, neck_width, sleeve)

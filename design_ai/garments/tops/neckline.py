@@ -16,12 +16,11 @@ back to the picture, where the line is looked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from design_ai.patterns.ridges import LEAST_CONTRAST, RidgeMap
+from design_ai.patterns.ridges import RidgeMap
 
 __all__ = ["FrontNeck", "front_neck_inside"]
 
@@ -40,22 +39,20 @@ class FrontNeck:
 
 
 def front_neck_inside(
-    rgb: np.ndarray,
-    mask: np.ndarray,
-    to_picture: Callable[[np.ndarray], np.ndarray],
+    ridges: RidgeMap,
     *,
     axis_x: float,
     outline_neck_y: float,
     hps: tuple[np.ndarray, np.ndarray],
-    unit: float,
     lowest_y: float,
 ) -> FrontNeck | None:
     """The front neckline drawn inside the garment (where it crosses the centre line), or None when the
     outline's own neck is the front neck (cut out of the silhouette) or no line inside reaches the HPS.
 
-    `hps` holds the two HPS (upright, x either side of `axis_x`); `unit` is a nominal centimetre in px;
-    `lowest_y` bounds the search (the underarms: a neckline never runs below them).
+    `ridges` covers the neck; `hps` holds the two HPS (upright, x either side of `axis_x`); `lowest_y` bounds
+    the search (the underarms: a neckline never runs below them).
     """
+    unit = ridges.unit
     hps_y = float(np.mean([h[1] for h in hps]))
     half_width = float(np.mean([abs(h[0] - axis_x) for h in hps]))
     if half_width <= 0 or (outline_neck_y - hps_y) >= _SHALLOW * 2 * half_width:
@@ -63,14 +60,10 @@ def front_neck_inside(
     top, bottom = outline_neck_y + 0.6 * unit, min(lowest_y, hps_y + 2.6 * half_width)
     if bottom - top < 2 * unit:
         return None
-    xs, ys = (axis_x - 1.5 * half_width, axis_x + 1.5 * half_width), (hps_y - 2 * unit, bottom + unit)
-    ridges = RidgeMap.build(rgb, mask, to_picture, [np.array([x, y]) for x in xs for y in ys], unit)
-    if ridges is None:
-        return None
     points, profile = ridges.profile(np.array([axis_x, top]), np.array([axis_x, bottom]), 0.2 * unit)
     for i in ridges.peaks(profile):
         centre = points[i]
-        threshold = max(LEAST_CONTRAST, 0.35 * float(profile[i]))
+        threshold = ridges.threshold(float(profile[i]))
         ends = [_to_hps(ridges, centre, h, threshold) for h in hps]
         if any(e is not None for e in ends):
             return FrontNeck(float(centre[1]), ends[0], ends[1])

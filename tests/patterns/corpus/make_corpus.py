@@ -295,6 +295,11 @@ def _try_geometry(spec: dict, rng: np.random.Generator, k: int, angle: float | N
             return None
         landmarks |= {"sleeve_top": st, "sleeve_bottom": sb}
         truth |= {"sleeve_length": float(np.linalg.norm(st - sp)), "sleeve_opening": float(np.linalg.norm(sb - st))}
+        if spec["sleeve_style"] == "raglan":
+            # DESIGN.md: a raglan has no shoulder seam, so no shoulder width; its sleeve length runs from the HPS
+            # along the top edge (over the bend where shoulder and sleeve meet) to the sleeve's end.
+            del truth["shoulder_width"]
+            truth["sleeve_length"] = float(np.linalg.norm(sp - hps) + np.linalg.norm(st - sp))
         # interior: armhole or raglan seam, sleeve hem stitch (cuff line on a long sleeve)
         if spec["sleeve_style"] == "raglan":
             i0 = int(U(0.72, 0.9) * (len(neck_r) - 1))

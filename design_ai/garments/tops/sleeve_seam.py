@@ -1,0 +1,53 @@
+"""Set-in or raglan: told by where the sleeve's seam line, drawn inside the flat, runs from the underarm.
+
+A set-in sleeve's seam (the armhole) rises from the underarm to the shoulder point; a raglan's runs from the
+underarm up and inwards to the neckline, and there is no shoulder seam. The outline cannot tell them apart (a
+raglan flat's top edge bends at the shoulder too), the interior line can: it is found a couple of centimetres
+above the underarm, followed upwards (`design_ai.patterns.ridges`), and judged by where it ends.
+
+Points are in the upright frame of `design_ai.garments.tops.landmarks`, unmirrored (the left half's on the left).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from design_ai.patterns.ridges import RidgeMap
+
+__all__ = ["sleeve_seam"]
+
+_AT_SHOULDER_CM = 2.0  # a seam ending this close to the shoulder point is an armhole
+_INSIDE_SHOULDER_CM = 3.0  # one ending this far inwards of the shoulder point, up by the neck, is a raglan seam
+
+
+def sleeve_seam(
+    ridges: RidgeMap, underarm: np.ndarray, shoulder: np.ndarray, hps: np.ndarray, axis_x: float
+) -> str | None:
+    """"set-in", "raglan", or None when no seam line can be followed up from this underarm."""
+    unit = ridges.unit
+    out = 1.0 if underarm[0] >= axis_x else -1.0  # outwards, for this half
+    y0 = float(underarm[1] - 2.0 * unit)
+    points, values = ridges.profile(
+        np.array([underarm[0] - out * 4.0 * unit, y0]), np.array([underarm[0] + out * 1.5 * unit, y0]), 0.2 * unit
+    )
+    peaks = ridges.peaks(values)
+    if not peaks:
+        return None
+    i = max(peaks, key=lambda j: values[j])  # the seam, not a fleck of noise near it
+    threshold = ridges.threshold(float(values[i]))
+
+    def stop(p: np.ndarray) -> bool:
+        near_shoulder = float(np.hypot(*(p - shoulder))) <= _AT_SHOULDER_CM * unit
+        by_the_neck = out * (p[0] - hps[0]) <= 0 or p[1] <= shoulder[1] - unit
+        return near_shoulder or by_the_neck
+
+    start = ridges.snap(points[i], max(2.0, 0.3 * unit))
+    up = ridges.heading(start, np.array([0.0, -1.0]))
+    end = ridges.follow(start, up, threshold, stop=stop, max_len=3.0 * float(np.hypot(*(underarm - hps))))
+    if end is None:
+        return None
+    if float(np.hypot(*(end - shoulder))) <= _AT_SHOULDER_CM * unit:
+        return "set-in"
+    if out * (shoulder[0] - end[0]) >= _INSIDE_SHOULDER_CM * unit:
+        return "raglan"
+    return None
