@@ -167,8 +167,8 @@ def _underseam_peak(theta: np.ndarray, i_hps: int, i_hem: int, unit: float) -> t
 
 
 def _sleeve_runs(
-    theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float, garment: str,
-    peak: tuple[int, float] | None, has_sleeve: bool,
+    path: np.ndarray, theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float,
+    garment: str, peak: tuple[int, float] | None, has_sleeve: bool,
 ) -> tuple[int, int, int]:  # fmt: skip
     """The top and bottom sleeve-hem corners and the underarm of a half, from its heading and its corners.
 
@@ -201,9 +201,13 @@ def _sleeve_runs(
     if not pairs:
         raise UserError(f"could not find the sleeve hems of a {garment}: no corner 3 cm or more before the cuff's")
     # The sleeve hem runs across the sleeve: from its top corner it heads about 90° on from the top edge's
-    # heading. The first such pair stands; a notch in the underseam (a bitten stripe) makes a corner too,
-    # but the edge from the cuff's corner to it runs along the sleeve.
-    i_st, i_sb = next((p for p in pairs if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)), pairs[0])
+    # heading. A notch in the underseam (a bitten stripe) makes a corner too, but the edge from the cuff's
+    # corner to it runs along the sleeve. Of the pairs across, the one farthest out from the HPS: a cuff
+    # drawn in at its seam makes a step whose corner pairs with the cuff's end corner, across the sleeve
+    # from a cuff's end edge, and the sleeve's end is the outer pair.
+    across = [p for p in pairs if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)
+              and not any(p[0] < i < p[1] and t >= 60.0 for i, t in corners)]  # a hem is one edge: no corner in it
+    i_st, i_sb = max(across, key=lambda p: _reach(path, p, i_hps)) if across else pairs[0]
     # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
     # whatever the sleeve: from the peak on, a long sleeve's underseam can be most of what follows.
     side_from = max(j_u + max(2, round(3 * unit)), i_hem - round(6 * unit))
@@ -213,6 +217,19 @@ def _sleeve_runs(
     if i_ua is None or i_hem - i_ua < 2 * unit:
         raise UserError(f"could not find the underarms of a {garment}: the underseam never turns down into the side")
     return i_st, i_sb, i_ua
+
+
+def _cuff_step(corners: list[tuple[int, float]], i_sb: int, i_ua: int, unit: float) -> tuple[int, int] | None:
+    """The corner where a cuff drawn in meets the sleeve's wider underseam (3-15 cm from the sleeve's bottom
+    corner, turning 20° or more), as (start, end) of the step; None when the underseam has none."""
+    near = [i for i, t in corners if i_sb + 3 * unit < i < min(i_ua - 2 * unit, i_sb + 15 * unit)
+            and abs(t) >= _WEAK_CORNER_DEG]  # fmt: skip
+    return (near[0], near[-1]) if near else None
+
+
+def _reach(path: np.ndarray, pair: tuple[int, int], i_hps: int) -> float:
+    """How far the middle of a corner pair lies from the HPS (px)."""
+    return float(np.hypot(*((path[pair[0]] + path[pair[1]]) / 2 - path[i_hps])))
 
 
 def _across_the_sleeve(theta: np.ndarray, i_st: int, i_sb: int, i_hps: int, unit: float) -> bool:
@@ -305,14 +322,18 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     has_sleeve = _is_sleeved(corners, i_hps, unit, peak)
 
     if sleeved:
-        i_st, i_sb, i_ua = _sleeve_runs(theta, corners, i_hps, i_hem, unit, garment, peak, has_sleeve)
+        i_st, i_sb, i_ua = _sleeve_runs(path, theta, corners, i_hps, i_hem, unit, garment, peak, has_sleeve)
         run = seg(i_hps, i_st)
         b = two_line_split(run, max(3, margin))
         shoulder_fit, top_fit = fit_line(run[: max(2, b - 1)]), fit_line(run[b + 1 :])
         fitted.extend([(run[: max(2, b - 1)], shoulder_fit), (run[b + 1 :], top_fit)])
         shoulder_line, top_line = shoulder_fit.moved_in(edge), top_fit.moved_in(edge)
         hem_s_line = line(i_st, i_sb)
-        under_line = line(i_sb, i_ua)
+        # A cuff drawn in at its seam steps the underseam: the cuff's side places the sleeve's bottom corner,
+        # the sleeve's own underseam the underarm (one line when nothing turns between them).
+        steps = _cuff_step(corners, i_sb, i_ua, unit)
+        under_line = line(steps[1] if steps else i_sb, i_ua)
+        cuff_side = line(i_sb, steps[0]) if steps else under_line
         # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
         side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
         hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
@@ -325,7 +346,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             hem_line=hem_line,
             side_line=side_line,
             sleeve_top=meet_near(top_line, hem_s_line, path[i_st], _CORNER_REACH_CM * unit),
-            sleeve_bottom=meet_near(hem_s_line, under_line, path[i_sb], _CORNER_REACH_CM * unit),
+            sleeve_bottom=meet_near(hem_s_line, cuff_side, path[i_sb], _CORNER_REACH_CM * unit),
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
         )
