@@ -74,6 +74,7 @@ import numpy as np
 from PIL import Image
 
 from design_ai.errors import UserError
+from design_ai.garments.tops.bands import seam_across
 from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
 from design_ai.garments.tops.neckline import front_neck_inside
 from design_ai.garments.tops.sleeve_seam import sleeve_seam
@@ -278,8 +279,9 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         raise UserError(f"could not find the HPS of a {garment}: the outline has no corner where neck meets shoulder")
     # The HPS: the half's highest point, where a sloping shoulder meets the neckline, when a corner is
     # there (a rounded one may simplify to vertices either side of it); on a level shoulder, the corner
-    # nearest that point.
-    near_top = [c for c in convex if abs(c[0] - top) <= 2 * unit]
+    # nearest that point. A back neck drawn as the outline (a designer's flat) meets the shoulder at a
+    # shallower angle than a front neck does: a weak corner there is the HPS too.
+    near_top = [c for c in corners if c[1] > 0 and abs(c[0] - top) <= 2 * unit]
     i_hps = top if near_top else min(convex, key=lambda c: abs(c[0] - top))[0]
     # The hem corner: where the heading last passes half-way from the side seam's (about 90°) to the hem's
     # (180°) before the hem's centre.
@@ -674,6 +676,10 @@ def measure_top(
             float(np.linalg.norm(r.sleeve_top - r.sleeve_bottom) + np.linalg.norm(lm.sleeve_top - lm.sleeve_bottom)) / 2
         )
 
+    if spec.banded:
+        px.update(_band_heights(as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre,
+                                (r, lm), unmirror, unit, garment))  # fmt: skip
+
     back = turn.T  # picture <- upright
     landmarks = {k: tuple(float(v) for v in ((p - centre) @ back + centre)) for k, p in sorted(upright_lm.items())}
     measurements = {p: round(float(px[p] / ppc), 2) for p in spec.pom_names if p in px}
@@ -687,6 +693,41 @@ def measure_top(
         stage_seconds={**stages, "poms": time.perf_counter() - clock[-1]},
         features={"sleeve": sleeve} if sleeved else {},
     )
+
+
+def _band_heights(
+    rgb: np.ndarray, mask: np.ndarray, to_picture: Callable[[np.ndarray], np.ndarray], halves_: tuple[_Half, _Half],
+    unmirror: Callable[[np.ndarray], np.ndarray], unit: float, garment: str,
+) -> dict[str, float]:  # fmt: skip
+    """`hem_band_height` and `cuff_height` (px) of a banded top, from the seams drawn across (`bands.py`);
+    refuses, naming the band, when a seam cannot be found (a banded top without one is not what it says)."""
+    r, lm = halves_
+
+    def across(a: np.ndarray, b: np.ndarray, towards: np.ndarray, what: str) -> float:
+        edge = b - a
+        n = np.array([-edge[1], edge[0]]) / max(1e-9, float(np.hypot(*edge)))
+        n = n if float((towards - (a + b) / 2) @ n) > 0 else -n
+        reach = 21 * unit
+        corners = [a, b, a + reach * n, b + reach * n]
+        ridges = RidgeMap.build(rgb, mask, to_picture, corners, unit)
+        found = seam_across(ridges, a, b, n) if ridges is not None else None
+        if found is None:
+            raise UserError(
+                f"could not find the {what} seam of this {garment}: no solid line runs across within 20 cm of "
+                f"the {'hem' if what == 'hem band' else 'sleeve end'} (measure it as a top without bands)"
+            )
+        return found
+
+    hem_l, hem_r = unmirror(lm.hem), r.hem
+    out = {"hem_band_height": across(hem_l, hem_r, (r.underarm + unmirror(lm.underarm)) / 2, "hem band")}
+    if r.sleeve_top is not None and lm.sleeve_top is not None and r.sleeve_bottom is not None:
+        assert lm.sleeve_bottom is not None
+        cuffs = [
+            across(r.sleeve_top, r.sleeve_bottom, r.shoulder, "cuff"),
+            across(unmirror(lm.sleeve_top), unmirror(lm.sleeve_bottom), unmirror(lm.shoulder), "cuff"),
+        ]
+        out["cuff_height"] = float(np.mean(cuffs))
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,64 @@
+"""Rib bands of a top read off its flat: the hem band's and the cuffs' seams, drawn as lines across.
+
+A banded top (sweatshirt, hoodie) draws its hem band and cuffs as a seam line across the body just above the hem
+and across each sleeve just above its end. DESIGN.md's `hem_band_height` runs from the band seam to the band's
+lower edge, `cuff_height` from the cuff seam to the cuff's end. The seam is the first solid line met going in from
+the edge: a topstitching line is dashed (under 70 % of it on a ridge), a pocket or a print does not run across.
+
+Points are in the upright frame of `design_ai.garments.tops.landmarks`, unmirrored (the left half's on the left).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from design_ai.patterns.ridges import RidgeMap
+
+__all__ = ["seam_across"]
+
+_LEAST_CM = 1.5  # a seam nearer the edge than this is the edge's own stitching
+_MOST_CM = 20.0  # a band or cuff is never deeper
+_SOLID = 0.7  # share of a seam line's length on a ridge: a dashed topstitching line has about half
+
+
+def seam_across(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, inwards: np.ndarray) -> float | None:
+    """The distance (px) from the edge a-b (a hem, a sleeve's end) to the first solid line that runs across the
+    garment parallel to it, going `inwards` (a unit vector); None when there is none within 20 cm.
+
+    The line is looked for on the perpendicular through the edge's middle third points (a central pocket or
+    print misses one of them), and must then hold along most of its length between the two."""
+    unit = ridges.unit
+    d = np.asarray(inwards, np.float64) / max(1e-9, float(np.hypot(*inwards)))
+    edge = b - a
+    length = float(np.hypot(*edge))
+    if length < 2 * unit:
+        return None
+    found: list[float] = []
+    for share in (0.2, 0.8):
+        start = a + share * edge + _LEAST_CM * unit * d
+        points, values = ridges.profile(start, start + (_MOST_CM - _LEAST_CM) * unit * d, 0.15 * unit)
+        peaks = ridges.peaks(values)
+        for i in peaks:
+            depth = _LEAST_CM * unit + float((points[i] - start) @ d)
+            if _solid(ridges, a + depth * d, b + depth * d, ridges.threshold(float(values[i]))):
+                found.append(depth)
+                break
+    if len(found) == 2 and abs(found[0] - found[1]) <= 1.0 * unit:
+        return float(np.mean(found))
+    return None
+
+
+def _solid(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, threshold: float) -> bool:
+    """Whether the segment a-b, kept a centimetre clear of its ends, lies on a ridge for most of its length
+    (each point allowed a quarter of a centimetre either way: the line need not be exactly parallel)."""
+    unit = ridges.unit
+    edge = b - a
+    length = float(np.hypot(*edge))
+    u = edge / max(length, 1e-9)
+    n = np.array([-u[1], u[0]])
+    ts = np.arange(unit, length - unit, max(1.0, 0.25 * unit))
+    if len(ts) < 4:
+        return False
+    offsets = np.arange(-0.25 * unit, 0.25 * unit + 1e-9, 1.0)
+    on = [max(ridges.at(a + t * u + o * n) for o in offsets) >= threshold for t in ts]
+    return float(np.mean(on)) >= _SOLID
