@@ -76,6 +76,7 @@ from PIL import Image
 from design_ai.errors import UserError
 from design_ai.garments.tops.bands import seam_across
 from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
+from design_ai.garments.tops.hood import split_hood
 from design_ai.garments.tops.neckline import front_neck_inside
 from design_ai.garments.tops.sleeve_seam import sleeve_seam
 from design_ai.patterns.model import GarmentMeasure
@@ -588,11 +589,15 @@ def measure_top(
     turn = rotation_matrix(tilt)  # upright -> picture, for column vectors
     upright = (contour - centre) @ turn + centre
     right, left, neck_y = halves(upright, float(centre[0]))
+    height = float(upright[:, 1].max() - upright[:, 1].min())
+    hood = None
+    if spec.hooded:  # the hood's part of the outline read, then led into the shoulders by a plain neckline
+        right, left, hood = split_hood(right, left, float(centre[0]), height, garment)
+        neck_y, height = float(right[0, 1]), float(upright[:, 1].max() - hood.hps_y)
 
     lap("outline_deskew")
 
     # 4. Landmarks on both halves (the left mirrored onto the right, so one routine reads both)
-    height = float(upright[:, 1].max() - upright[:, 1].min())
     unit = height / 70.0  # a nominal cm: a top is about 70 cm from shoulder to hem
     if height < _LEAST_HEIGHT_PX:
         raise UserError(
@@ -641,7 +646,7 @@ def measure_top(
         neck_pt[1] = float(np.mean(tips))
     inner = _interior_lines(
         as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre, float(centre[0]), neck_pt, ua_y,
-        (r, lm), unmirror, unit, sleeved and not (features or {}).get("sleeve"),
+        (r, lm), unmirror, unit, sleeved and not (features or {}).get("sleeve"), neck=not spec.hooded,
     )  # fmt: skip
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
     if inner.neck_y is not None:
@@ -676,6 +681,10 @@ def measure_top(
             float(np.linalg.norm(r.sleeve_top - r.sleeve_bottom) + np.linalg.norm(lm.sleeve_top - lm.sleeve_bottom)) / 2
         )
 
+    if hood is not None:
+        px["hood_height"] = hps_y - hood.top_y - sil.edge_px  # the outline lies outside the drawn edge
+        px["hood_width"] = hood.width - 2 * sil.edge_px
+        upright_lm["hood_top"] = np.array([float(centre[0]), hood.top_y + sil.edge_px])
     if spec.banded:
         px.update(_band_heights(as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre,
                                 (r, lm), unmirror, unit, garment))  # fmt: skip
@@ -743,7 +752,7 @@ class _Interior:
 def _interior_lines(
     rgb: np.ndarray, mask: np.ndarray, to_picture: Callable[[np.ndarray], np.ndarray], axis_x: float,
     neck_pt: np.ndarray, ua_y: float, halves_: tuple[_Half, _Half], unmirror: Callable[[np.ndarray], np.ndarray],
-    unit: float, sleeved: bool,
+    unit: float, sleeved: bool, neck: bool = True,
 ) -> _Interior:  # fmt: skip
     """Read the interior lines of the upper body once: the front neckline drawn inside a back-neck outline
     (`neckline.py`) and the sleeve's seam from each underarm (`sleeve_seam.py`)."""
@@ -757,7 +766,7 @@ def _interior_lines(
         return _Interior()
     neck_y = neck_width = None
     inside = front_neck_inside(ridges, axis_x=axis_x, outline_neck_y=float(neck_pt[1]), hps=hps, lowest_y=ua_y)
-    if inside is not None:
+    if neck and inside is not None:
         neck_y = inside.y
         ends = (inside.hps_right, inside.hps_left)
         if all(e is not None and abs(e[0] - h[0]) <= 1.5 * unit for e, h in zip(ends, hps, strict=True)):

@@ -1,0 +1,75 @@
+"""A hood on a top's flat: where it meets the shoulders, how tall and how wide it is drawn.
+
+In front view a hoodie's outline runs from the hood's top at the centre, out round the hood and back in to the
+neck, where it meets the shoulder line at the HPS with a sharp inward turn (a concave corner), then on along the
+shoulder and sleeve like any top. DESIGN.md's `hood_height` runs from the HPS line straight up to the hood's
+top, `hood_width` is the hood's widest extent across. Once the hood is read, its part of each half outline is
+replaced by a plain neckline from the centre to the HPS, so the rest is read as every top is.
+
+Half outlines are those of `design_ai.garments.tops.landmarks` (from the top crossing of the centre line to the
+hem's, the garment on the right of the centre line, the left half mirrored), in pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from design_ai.errors import UserError
+from design_ai.patterns.outline import dp_corners, resample
+
+__all__ = ["Hood", "split_hood"]
+
+_NECK_TURN_DEG = 30.0  # the hood meets the shoulder turning inwards at least this much
+
+
+@dataclass(frozen=True)
+class Hood:
+    """The hood as drawn (px, upright frame): its top at the centre, the HPS either side, its widest reach."""
+
+    top_y: float
+    hps_y: float
+    width: float
+
+
+def split_hood(right: np.ndarray, left: np.ndarray, axis_x: float, height: float,
+               garment: str) -> tuple[np.ndarray, np.ndarray, Hood]:  # fmt: skip
+    """The two half outlines with the hood replaced by a plain neckline, and the hood's measures.
+
+    `height` is the outline's height (px), for a nominal centimetre; refuses in one line when no half shows
+    where the hood meets a shoulder."""
+    unit = height / 100.0  # a hoodie with its hood is about a metre from hood top to hem
+    junctions = [_junction(p, unit) for p in (right, left)]
+    if all(j is None for j in junctions):
+        raise UserError(
+            f"could not find where the hood of this {garment} meets the shoulders: its outline never turns "
+            "from the hood into a shoulder line (measure a top without a hood as 'sweatshirt')"
+        )
+    j_r, j_l = (j if j is not None else k for j, k in zip(junctions, junctions[::-1], strict=True))
+    paths = (right, left)
+    widest = max(float(np.max(p[: j + 1, 0])) for p, j in zip(paths, (j_r, j_l), strict=True)) - axis_x
+    hps_y = float(np.mean([right[j_r, 1], left[j_l, 1]]))
+    top_y = float(min(right[0, 1], left[0, 1]))
+    hood = Hood(top_y=top_y, hps_y=hps_y, width=2 * widest)
+    return _with_neckline(right, j_r, axis_x), _with_neckline(left, j_l, axis_x), hood
+
+
+def _junction(path: np.ndarray, unit: float) -> int | None:
+    """The index on `path` where the hood meets the shoulder: its first inward turn of 30° or more (round the
+    hood, from its top out and back in to the neck, the outline only ever turns outwards)."""
+    fine = resample(path)
+    for i, t in dp_corners(fine, 0.5 * unit, _NECK_TURN_DEG, 1.5 * unit):
+        if t < 0:
+            return int(np.argmin(np.hypot(*(path - fine[i]).T)))
+    return None
+
+
+def _with_neckline(path: np.ndarray, j: int, axis_x: float) -> np.ndarray:
+    """The half outline from the HPS on, led in by a straight neckline from the centre line (half the HPS's
+    distance from it below the HPS: a corner at the HPS like a crew neck's)."""
+    hps = path[j]
+    start = np.array([axis_x, hps[1] + 0.5 * abs(hps[0] - axis_x)])
+    steps = max(2, int(np.hypot(*(hps - start))))
+    neck = start + np.linspace(0.0, 1.0, steps, endpoint=False)[:, None] * (hps - start)
+    return np.vstack([neck, path[j:]])
