@@ -44,6 +44,10 @@ def pattern_extract(
     ] = None,
     fabric_width: Annotated[float | None, typer.Option(help="Marker width in cm (default 150).")] = None,
     seconds: Annotated[float | None, typer.Option(help="Nesting time for the marker.")] = None,
+    sleeve: Annotated[
+        str | None,
+        typer.Option(help="set-in | raglan: the design's sleeve, when the picture shows no seam (a draft)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Measure the garment, draft pieces with seam allowance, grade them and write DXF/SVG/JSON (and a marker)."""
@@ -54,6 +58,8 @@ def pattern_extract(
     settings = get_settings()
     if garment not in garments.names():
         raise UserError(garments.unknown_garment(garment), where="--garment")
+    if sleeve is not None and sleeve not in ("set-in", "raglan"):
+        raise UserError(f"expected set-in or raglan, got {sleeve[:20]!r}", where="--sleeve")
     if (px_per_cm is None) == (body_length is None):
         raise UserError("give exactly one of --px-per-cm or --body-length", where="scale")
     size_list = [s.strip() for s in sizes.split(",") if s.strip()]
@@ -61,10 +67,12 @@ def pattern_extract(
     bundle = extract_pattern(
         img, garment, settings=settings, px_per_cm=px_per_cm, body_length_cm=body_length, base_size=base_size,
         sizes=size_list, size_ratio=_parse_ratio(ratio), fabric_width_cm=fabric_width, marker_seconds=seconds,
+        features={"sleeve": sleeve} if sleeve else None,
     )  # fmt: skip
     files = write_bundle(bundle, out)
     result = {
         "garment": bundle.pattern.garment,
+        "features": dict(bundle.measure.features),
         "measurements_cm": {k: round(v, 2) for k, v in bundle.measure.measurements_cm.items()},
         "pieces": [
             {"name": p.name, "cut": p.cut, "area_cm2": round(p.area_cm2, 1)}

@@ -105,8 +105,11 @@ class Garment(abc.ABC):
         `features`: what is known of the design beyond this picture (e.g. from its sketch), which wins."""
 
     @abc.abstractmethod
-    def draft(self, measurements_cm: dict[str, float], *, size: str, **options: Any) -> list[Piece]:
-        """The pattern pieces of one size, with seam allowance, from finished measurements (cm)."""
+    def draft(
+        self, measurements_cm: dict[str, float], *, size: str, features: Mapping[str, str] | None = None, **options: Any
+    ) -> list[Piece]:
+        """The pattern pieces of one size, with seam allowance, from finished measurements (cm); `features`
+        are what the picture (or the design's sketch) showed beyond its POMs, e.g. a raglan sleeve."""
 
     # -- data files --------------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,10 @@ def extract_pattern(
     size_ratio: dict[str, int] | None = None,
     fabric_width_cm: float | None = None,
     marker_seconds: float | None = None,
+    features: Mapping[str, str] | None = None,
 ) -> PatternBundle:
-    """Measure the garment, draft and grade its pieces, and (with a size ratio) nest a marker."""
+    """Measure the garment, draft and grade its pieces, and (with a size ratio) nest a marker. `features`
+    are what is known of the design beyond the picture (`measure_garment`)."""
     sizes = sizes or DEFAULT_SIZES
     if base_size not in sizes:
         raise UserError(f"base size {base_size!r} is not in the size range {sizes}", where="--base-size")
@@ -73,8 +76,10 @@ def extract_pattern(
             raise UserError(f"sizes not in the size range: {unknown}", where="--ratio")
         if sum(size_ratio.values()) <= 0 or any(v < 0 for v in size_ratio.values()):
             raise UserError("a size ratio needs non-negative counts, at least one garment", where="--ratio")
-    measure = measure_garment(image, garment, px_per_cm=px_per_cm, body_length_cm=body_length_cm)
-    pattern = graded_pattern(garment, base_size, measure.measurements_cm, sizes, **piece_options(settings))
+    measure = measure_garment(image, garment, px_per_cm=px_per_cm, body_length_cm=body_length_cm, features=features)
+    pattern = graded_pattern(
+        garment, base_size, measure.measurements_cm, sizes, features=measure.features, **piece_options(settings)
+    )
     marker = None
     if size_ratio:
         # The shell fabric's marker: rib bands are cut from their own fabric (their own, much smaller, marker).
@@ -96,6 +101,7 @@ def pattern_json(bundle: PatternBundle) -> dict[str, Any]:
         "garment": p.garment,
         "base_size": p.base_size,
         "measurements_cm": {k: round(v, 2) for k, v in m.measurements_cm.items()},
+        "features": dict(m.features),
         "pieces": [piece.as_json() for piece in p.pieces[p.base_size]],
         "sizes": p.sizes,
         "graded_measurements_cm": {s: {k: round(v, 2) for k, v in ms.items()} for s, ms in p.measurements_cm.items()},

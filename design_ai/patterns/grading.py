@@ -10,7 +10,7 @@ for that garment keep the base value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -141,12 +141,16 @@ def graded_pattern(
     sizes: Iterable[str],
     *,
     rules: GradeRules | None = None,
+    features: Mapping[str, str] | None = None,
     **piece_options: Any,
 ) -> PatternSet:
-    """Grade the base measurements over `sizes` and draft every size's pieces (`draft_pieces` options pass on)."""
+    """Grade the base measurements over `sizes` and draft every size's pieces (`draft_pieces` options pass on;
+    `features`, what the picture showed beyond its POMs, e.g. a raglan sleeve, too)."""
     rules = rules or load_grade_rules()
     graded = grade(garment, base_size, measurements_cm, sizes, rules=rules)
-    pieces = {size: draft_pieces(garment, m, size=size, **piece_options) for size, m in graded.items()}
+    pieces = {
+        size: draft_pieces(garment, m, size=size, features=features, **piece_options) for size, m in graded.items()
+    }
     return PatternSet(
         garment=garment,
         base_size=base_size,

@@ -28,20 +28,26 @@ from design_ai.sustain.library import get_material
 __all__ = ["pattern_for_draft"]
 
 
-def _draft_body_length(look: Look, sketch: Image.Image) -> float:
-    """The body length (cm) that scales the draft image.
+def _read_sketch(look: Look, sketch: Image.Image) -> tuple[float, dict[str, str]]:
+    """The body length (cm) that scales the draft image, and what the sketch shows of the design beyond its
+    POMs (a raglan seam, which a generated draft need not show: the draft is measured knowing it).
 
-    A brief gives it, or gives the sketch's scale (px/cm): then the sketch itself is measured at that scale.
+    A brief gives the length, or gives the sketch's scale (px/cm): then the sketch's own reading gives it.
     Engines resize the sketch their own way (the flat engine leaves a margin, diffusion stretches the control
     map to the draft's size), so a known length carries over to the draft where a pixel scale would not.
     """
     spec = look.spec
-    if spec.get("body_length_cm"):
-        return float(spec["body_length_cm"])
-    if spec.get("px_per_cm"):
-        measured = measure_garment(sketch, look.garment, px_per_cm=float(spec["px_per_cm"]))
-        return measured.measurements_cm["body_length"]
-    raise UserError(f"look {look.id} gives neither body_length_cm nor px_per_cm: the pattern has no scale")
+    scale = ({"body_length_cm": float(spec["body_length_cm"])} if spec.get("body_length_cm")
+             else {"px_per_cm": float(spec["px_per_cm"])} if spec.get("px_per_cm") else None)  # fmt: skip
+    if scale is None:
+        raise UserError(f"look {look.id} gives neither body_length_cm nor px_per_cm: the pattern has no scale")
+    try:
+        measured = measure_garment(sketch, look.garment, **scale)
+    except UserError:
+        if "px_per_cm" in scale:
+            raise
+        return scale["body_length_cm"], {}  # a rough sketch: the draft alone is read
+    return measured.measurements_cm["body_length"], dict(measured.features)
 
 
 def pattern_for_draft(draft_id: int, *, settings: Settings, store: Store) -> int:
@@ -74,11 +80,11 @@ def pattern_for_draft(draft_id: int, *, settings: Settings, store: Store) -> int
             return found.id  # type: ignore[return-value]
         image = decode_image(store.get(draft.image_key), where=f"draft {draft_id} image")
         sketch = decode_image(store.get(look.sketch_key), where=f"look {look.id} sketch")
-        body_length = _draft_body_length(look, sketch)
+        body_length, features = _read_sketch(look, sketch)
         look_id = look.id
 
     bundle = extract_pattern(
-        image, params["garment"], settings=settings, body_length_cm=body_length,
+        image, params["garment"], settings=settings, body_length_cm=body_length, features=features,
         base_size=params["base_size"], sizes=params["sizes"], size_ratio=params["size_ratio"],
         fabric_width_cm=width, marker_seconds=settings.marker_seconds,
     )  # fmt: skip

@@ -75,9 +75,13 @@ class Top(Garment):
 
         return measure_top(img, self, px_per_cm=px_per_cm, body_length_cm=body_length_cm, features=features)
 
-    def draft(self, measurements_cm: dict[str, float], *, size: str, **options: Any) -> list[Piece]:
+    def draft(
+        self, measurements_cm: dict[str, float], *, size: str, features: Mapping[str, str] | None = None, **options: Any
+    ) -> list[Piece]:
         from design_ai.garments.tops.drafting import draft_top
 
+        if (features or {}).get("sleeve") == "raglan":
+            options.setdefault("sleeve_style", "raglan")
         return draft_top(self, measurements_cm, size=size, **options)
 
 
