@@ -769,7 +769,7 @@ def _interior_lines(
     if neck and inside is not None:
         neck_y = inside.y
         ends = (inside.hps_right, inside.hps_left)
-        if all(e is not None and abs(e[0] - h[0]) <= 1.5 * unit for e, h in zip(ends, hps, strict=True)):
+        if all(e is not None and abs(e[0] - h[0]) <= 2.0 * unit for e, h in zip(ends, hps, strict=True)):
             # Where the front neckline meets the back neck on each side is the HPS the flat draws (further out
             # than the outline's bend: a line that ends further still ran on into a raglan or band seam).
             neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]

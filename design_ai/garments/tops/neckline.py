@@ -81,7 +81,7 @@ def _to_hps(ridges: RidgeMap, start: np.ndarray, hps: np.ndarray, threshold: flo
         if p[1] < hps[1] - unit or sign * (p[0] - hps[0]) > _ARRIVE_CM * unit:
             gone["past"] = True
             return True
-        return bool(p[1] <= hps[1] + 0.5 * unit and abs(p[0] - hps[0]) <= _ARRIVE_CM * unit)
+        return bool(p[1] <= hps[1] + 1.5 * unit and abs(p[0] - hps[0]) <= _ARRIVE_CM * unit)
 
     total = float(np.hypot(*(hps - start)))
     end = ridges.follow(start, np.array([sign, 0.0]), threshold, stop=stop, max_len=4 * total)
