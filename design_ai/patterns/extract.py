@@ -28,6 +28,7 @@ from design_ai.patterns.model import GarmentMeasure, PatternSet
 __all__ = ["PatternBundle", "extract_pattern", "pattern_json", "write_bundle"]
 
 DEFAULT_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
+RIB_WIDTH_CM = 120.0  # open width of the rib the bands are cut from (design_ai/sustain/materials.yaml, cotton-rib-220)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class PatternBundle:
     pattern: PatternSet
     marker: MarkerResult | None
     fabric_width_cm: float
+    rib_marker: MarkerResult | None = None  # the rib pieces (bands, cuffs) on their own fabric
+    rib_width_cm: float | None = None
 
 
 def piece_options(settings: Settings) -> dict[str, float]:
@@ -61,9 +64,11 @@ def extract_pattern(
     fabric_width_cm: float | None = None,
     marker_seconds: float | None = None,
     features: Mapping[str, str] | None = None,
+    rib_width_cm: float = RIB_WIDTH_CM,
 ) -> PatternBundle:
-    """Measure the garment, draft and grade its pieces, and (with a size ratio) nest a marker. `features`
-    are what is known of the design beyond the picture (`measure_garment`)."""
+    """Measure the garment, draft and grade its pieces, and (with a size ratio) nest its markers: the shell
+    fabric's, and the rib pieces' on the rib's own width. `features` are what is known of the design beyond
+    the picture (`measure_garment`)."""
     sizes = sizes or DEFAULT_SIZES
     if base_size not in sizes:
         raise UserError(f"base size {base_size!r} is not in the size range {sizes}", where="--base-size")
@@ -80,17 +85,17 @@ def extract_pattern(
     pattern = graded_pattern(
         garment, base_size, measure.measurements_cm, sizes, features=measure.features, **piece_options(settings)
     )
-    marker = None
+    marker = rib_marker = None
     if size_ratio:
-        # The shell fabric's marker: rib bands are cut from their own fabric (their own, much smaller, marker).
-        marker = marker_for_pattern(
-            pattern,
-            {s: n for s, n in size_ratio.items() if n},
-            width,
-            marker_seconds or settings.marker_seconds,
-            categories={"SELF"},
-        )
-    return PatternBundle(measure=measure, pattern=pattern, marker=marker, fabric_width_cm=width)
+        ratio = {s: n for s, n in size_ratio.items() if n}
+        seconds = marker_seconds or settings.marker_seconds
+        # Two fabrics, two markers: the shell's, and the rib bands' and cuffs' on the rib's own width (strips:
+        # a third of the time finds their best).
+        marker = marker_for_pattern(pattern, ratio, width, seconds, categories={"SELF"})
+        if any(p.annotations.get("category") == "RIB" for p in pattern.pieces[base_size]):
+            rib_marker = marker_for_pattern(pattern, ratio, rib_width_cm, max(1.0, seconds / 3), categories={"RIB"})
+    return PatternBundle(measure=measure, pattern=pattern, marker=marker, fabric_width_cm=width,
+                         rib_marker=rib_marker, rib_width_cm=rib_width_cm if rib_marker else None)  # fmt: skip
 
 
 def pattern_json(bundle: PatternBundle) -> dict[str, Any]:
@@ -113,6 +118,8 @@ def pattern_json(bundle: PatternBundle) -> dict[str, Any]:
     }
     if bundle.marker is not None:
         out["marker"] = bundle.marker.as_json()
+    if bundle.rib_marker is not None:
+        out["rib_marker"] = bundle.rib_marker.as_json()
     return out
 
 

@@ -56,6 +56,7 @@ class Piece:
             "size": self.size,
             "cut": self.cut,
             "on_fold": self.on_fold,
+            "category": self.annotations.get("category", "SELF"),  # SELF: the shell fabric; RIB: bands, cuffs
             "area_cm2": round(self.area_cm2, 2),
             "polygon_cm": [[round(x, 3), round(y, 3)] for x, y in self.cut_cm],
             "sew_polygon_cm": [[round(x, 3), round(y, 3)] for x, y in self.sew_cm],

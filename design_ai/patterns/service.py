@@ -50,6 +50,14 @@ def _read_sketch(look: Look, sketch: Image.Image) -> tuple[float, dict[str, str]
     return measured.measurements_cm["body_length"], dict(measured.features)
 
 
+def _markers(doc: dict) -> dict | None:
+    """The shell marker as the row keeps it, with the rib pieces' own marker under "rib" when there is one."""
+    marker = doc.get("marker")
+    if marker is not None and doc.get("rib_marker") is not None:
+        marker = {**marker, "rib": doc["rib_marker"]}
+    return marker
+
+
 def pattern_for_draft(draft_id: int, *, settings: Settings, store: Store) -> int:
     """Make (or find) the pattern set of a draft; returns its id."""
     url = settings.resolved_database_url
@@ -102,7 +110,7 @@ def pattern_for_draft(draft_id: int, *, settings: Settings, store: Store) -> int
         row = PatternSetRow(
             draft_id=draft_id, look_id=look_id, garment=bundle.pattern.garment, base_size=bundle.pattern.base_size,
             params_hash=params_hash, params=params, measurements=doc["graded_measurements_cm"],
-            pieces=doc["graded_pieces"], marker=doc.get("marker"), files=keys,
+            pieces=doc["graded_pieces"], marker=_markers(doc), files=keys,
         )  # fmt: skip
         session.add(row)
         session.flush()

@@ -16,18 +16,31 @@ from design_ai.sustain.estimate import estimate
 
 __all__ = ["RIB_CUTTING_EFFICIENCY", "estimate_for_pattern", "garment_area_m2"]
 
-RIB_PIECES = frozenset({"neckband", "armband", "cuff", "waistband"})
-RIB_CUTTING_EFFICIENCY = 0.85  # rib bands are strips: an assumed 85 % of a rib marker is used
+RIB_PIECES = frozenset({"neckband", "armband", "cuff", "waistband"})  # patterns kept before pieces had a category
+RIB_CUTTING_EFFICIENCY = 0.85  # rib bands are strips: an assumed 85 % of a rib marker is used, when none was nested
+
+
+def _is_rib(piece: dict[str, Any]) -> bool:
+    return piece.get("category", "RIB" if piece["name"] in RIB_PIECES else "SELF") == "RIB"
 
 
 def garment_area_m2(pieces: list[dict[str, Any]], *, rib: bool) -> float:
     """Fabric area of one garment's pieces (cut count, and both halves of a piece cut on the fold)."""
     total = 0.0
     for p in pieces:
-        if (p["name"] in RIB_PIECES) != rib:
+        if _is_rib(p) != rib:
             continue
         total += p["area_cm2"] * p["cut"] * (2 if p["on_fold"] else 1)
     return total / 1e4
+
+
+def _rib_m2(marker: dict[str, Any], base_pieces: list[dict[str, Any]]) -> float:
+    """Rib bought per garment: from the rib pieces' own marker (cutting waste included) when it was nested,
+    else their area over an assumed cutting efficiency."""
+    rib = (marker.get("rib") or {}).get("consumption")
+    if rib:
+        return float(rib["fabric_per_garment_m2"])
+    return garment_area_m2(base_pieces, rib=True) / RIB_CUTTING_EFFICIENCY
 
 
 def estimate_for_pattern(pattern_id: int, *, settings: Settings) -> int:
@@ -53,7 +66,7 @@ def estimate_for_pattern(pattern_id: int, *, settings: Settings) -> int:
             "sizes_ratio": spec.get("size_ratio"),
             "units": spec.get("units"),
             "rib_material_key": "cotton-rib-220",
-            "rib_m2_per_garment": garment_area_m2(base, rib=True) / RIB_CUTTING_EFFICIENCY,
+            "rib_m2_per_garment": _rib_m2(row.marker or {}, base),
             "baseline_material_key": spec.get("baseline_material") or settings.baseline_material,
             "garment": look.garment,
             "size_pieces_area_m2": {s: garment_area_m2(ps, rib=False) for s, ps in row.pieces.items()},
