@@ -25,6 +25,8 @@ REGISTRY: dict[str, str] = {
     "tshirt": "design_ai.garments.tops:TSHIRT",
     "longsleeve": "design_ai.garments.tops:LONGSLEEVE",
     "tank": "design_ai.garments.tops:TANK",
+    "sweatshirt": "design_ai.garments.tops:SWEATSHIRT",
+    "hoodie": "design_ai.garments.tops:HOODIE",
 }
 """Garment name (a brief's `garment`, `--garment`) -> "module:attribute" of its `Garment`."""
 

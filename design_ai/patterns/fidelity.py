@@ -63,6 +63,7 @@ class SketchReference:
     px_per_cm: float | None  # None when the sketch was not measured
     measurements_cm: dict[str, float]  # empty when not measured
     note: str | None = None  # why POMs are not compared
+    features: dict[str, str] = field(default_factory=dict)  # what the sketch shows beyond its POMs (a raglan)
     _placed_errors: dict[Placement, str | None] = field(default_factory=dict, repr=False)
 
     @property
@@ -76,7 +77,7 @@ class SketchReference:
             bg = tuple(int(v) for v in background_colour(rgb))
             placed, ppc = _isotropic(place_image(self.sketch, placement, bg), placement, self.px_per_cm or 1.0)  # type: ignore[arg-type]
             try:
-                measure_garment(placed, self.garment, px_per_cm=ppc)
+                measure_garment(placed, self.garment, px_per_cm=ppc, features=self.features)
                 self._placed_errors[placement] = None
             except UserError as exc:
                 self._placed_errors[placement] = str(exc)
@@ -97,7 +98,8 @@ def reference_for(
         measured = measure_garment(sketch, garment, px_per_cm=px_per_cm, body_length_cm=body_length_cm)
     except UserError as exc:
         return SketchReference(sketch, garment, mask, None, {}, f"POMs not compared: sketch not measured ({exc})")
-    return SketchReference(sketch, garment, mask, measured.px_per_cm, dict(measured.measurements_cm))
+    return SketchReference(sketch, garment, mask, measured.px_per_cm, dict(measured.measurements_cm),
+                           features=dict(measured.features))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,8 @@ def compare_draft(
     image, ppc = _isotropic(rgb, placement, reference.px_per_cm)
     scale = {"iou": iou, "draft_px_per_cm": round(ppc, 3)}
     try:
-        measured = measure_garment(image, reference.garment, px_per_cm=ppc)
+        # read as the design its sketch shows (a draft need not show a raglan's seam)
+        measured = measure_garment(image, reference.garment, px_per_cm=ppc, features=reference.features)
     except UserError as exc:
         if ppc < limits.min_px_per_cm:
             return done(**scale, note=f"POMs not compared: {w}x{h} at {ppc:.1f} px/cm is too coarse to measure")

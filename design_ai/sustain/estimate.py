@@ -23,10 +23,13 @@ difference is the material alone. Seamline reports only savings it computes this
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
+from design_ai import garments
 from design_ai.errors import UserError
+from design_ai.garments.base import Trim
 from design_ai.sustain.library import (
     FABRIC_STAGES,
     Band,
@@ -253,8 +256,31 @@ class _Garment:
     garment_kg: float
 
 
+def _trim_factor(mat_key: str, elec: Band, elec_src: tuple[str, ...], grid: str | None) -> tuple[Band, list[str]]:
+    """kg CO2e per kg of a trim material (factors.yaml trims.materials) and the sources it rests on: a textile
+    one built from the fabric stages, the others from their own factor (film blowing's electricity added)."""
+    mats = load_factors()["trims"]["materials"]
+    if mat_key not in mats:
+        raise ValueError(f"factors.yaml has no trim material {mat_key!r}")
+    mat = mats[mat_key]
+    if "textile" in mat:
+        spec = mat["textile"]
+        label = Material(key=mat_key, name=mat_key, fibre={spec["fibre"]: 100}, construction="trim", gsm=1,
+                         width_cm=1, texture="woven", fabric=spec["fabric"], yarn_nm=spec["yarn_nm"],
+                         wet=spec["wet"], spinning=spec["spinning"])  # fmt: skip
+        sf = fabric_stage_factors(label, grid=grid)
+        return Band.total(s.band for s in sf.values()), [k for s in sf.values() for k in s.sources]
+    factor = Band(mat["value"], mat["low"], mat["high"])
+    keys = list(mat["sources"])
+    if mat_key == "ldpe-film":
+        blow = mats["ldpe-film-blowing"]
+        factor = factor + Band(blow["value"], blow["low"], blow["high"]) * elec
+        keys += [*blow["sources"], *elec_src]
+    return factor, keys
+
+
 def _trims(
-    seam_length_m: float, elec: Band, elec_src: tuple[str, ...], grid: str | None
+    seam_length_m: float, elec: Band, elec_src: tuple[str, ...], grid: str | None, garment_trims: Sequence[Trim] = ()
 ) -> tuple[list[TrimResult], Band, list[str]]:
     t = load_factors()["trims"]
     thread = t["thread"]
@@ -278,39 +304,16 @@ def _trims(
     total = thread_co2
     keys: list[str] = [*thread["m_per_m_seam"]["sources"], *thread_src]
 
-    mats = t["materials"]
-    for item in ("main_label", "care_label", "hang_tag", "polybag"):
-        node = t["items"][item]
-        grams = Band(node["grams"]["value"], node["grams"]["low"], node["grams"]["high"])
-        mat_key = node["material"]
-        mat = mats[mat_key]
-        if "textile" in mat:
-            spec = mat["textile"]
-            label = Material(
-                key=mat_key,
-                name=node["name"],
-                fibre={spec["fibre"]: 100},
-                construction="label",
-                gsm=1,
-                width_cm=1,
-                texture="woven",
-                fabric=spec["fabric"],
-                yarn_nm=spec["yarn_nm"],
-                wet=spec["wet"],
-                spinning=spec["spinning"],
-            )
-            sf = fabric_stage_factors(label, grid=grid)
-            factor = Band.total(s.band for s in sf.values())
-            keys += [k for s in sf.values() for k in s.sources]
-        else:
-            factor = Band(mat["value"], mat["low"], mat["high"])
-            keys += mat["sources"]
-            if mat_key == "ldpe-film":
-                blow = mats["ldpe-film-blowing"]
-                factor = factor + Band(blow["value"], blow["low"], blow["high"]) * elec
-                keys += [*blow["sources"], *elec_src]
+    common = [(t["items"][k]["name"], t["items"][k]["material"], 1.0, "pc",
+               Band(t["items"][k]["grams"]["value"], t["items"][k]["grams"]["low"], t["items"][k]["grams"]["high"]))
+              for k in ("main_label", "care_label", "hang_tag", "polybag")]  # fmt: skip
+    # The garment's own trims (a hoodie's drawcord and eyelets), from its module in the garment library.
+    own = [(tr.name, tr.material, tr.quantity, tr.unit, Band.of(tr.grams * tr.quantity)) for tr in garment_trims]
+    for name, mat_key, quantity, unit, grams in [*common, *own]:
+        factor, factor_keys = _trim_factor(mat_key, elec, elec_src, grid)
+        keys += factor_keys
         co2 = grams * (1 / 1000) * factor
-        results.append(TrimResult(node["name"], 1, "pc", grams.value / 1000, co2.value, co2.low, co2.high))
+        results.append(TrimResult(name, quantity, unit, grams.value / 1000, co2.value, co2.low, co2.high))
         total = total + co2
     keys += t["items"]["sources"]
     return results, total, keys
@@ -364,7 +367,7 @@ def _model(
     )
 
     # trims (thread from the seam length), then the shipped garment's mass for transport
-    trims, trims_band, trim_keys = _trims(seam_length_m, elec, elec_src, grid)
+    trims, trims_band, trim_keys = _trims(seam_length_m, elec, elec_src, grid, garments.get(garment).trims())
     fibre_kg = fibre_kg_per_kg_fabric(material) * fabric_kg
     if rib is not None and rib_kg > 0:
         fibre_kg = fibre_kg + fibre_kg_per_kg_fabric(rib) * rib_kg
@@ -401,7 +404,8 @@ def _model(
             trims_band.low,
             trims_band.high,
             cite(trim_keys),
-            f"thread for {seam_length_m:g} m of seams, 2 labels, hang tag, polybag",
+            f"thread for {seam_length_m:g} m of seams, 2 labels, hang tag, polybag"
+            + "".join(f", {t.name.split(' (')[0].lower()}" for t in trims[5:]),
         )
     )
     total = Band.total(Band(s.kg_co2e, s.low, s.high) for s in stages)

@@ -14,13 +14,14 @@ from design_ai.db.session import session_scope
 from design_ai.errors import UserError
 from design_ai.sustain.estimate import estimate
 
-__all__ = ["RIB_CUTTING_EFFICIENCY", "estimate_for_pattern", "garment_area_m2"]
+__all__ = ["RIB_CUTTING_EFFICIENCY", "estimate_for_pattern", "garment_area_m2", "is_rib_piece"]
 
 RIB_PIECES = frozenset({"neckband", "armband", "cuff", "waistband"})  # patterns kept before pieces had a category
 RIB_CUTTING_EFFICIENCY = 0.85  # rib bands are strips: an assumed 85 % of a rib marker is used, when none was nested
 
 
-def _is_rib(piece: dict[str, Any]) -> bool:
+def is_rib_piece(piece: dict[str, Any]) -> bool:
+    """Whether a stored piece is cut from the rib (its category; by name for patterns kept before categories)."""
     return piece.get("category", "RIB" if piece["name"] in RIB_PIECES else "SELF") == "RIB"
 
 
@@ -28,7 +29,7 @@ def garment_area_m2(pieces: list[dict[str, Any]], *, rib: bool) -> float:
     """Fabric area of one garment's pieces (cut count, and both halves of a piece cut on the fold)."""
     total = 0.0
     for p in pieces:
-        if _is_rib(p) != rib:
+        if is_rib_piece(p) != rib:
             continue
         total += p["area_cm2"] * p["cut"] * (2 if p["on_fold"] else 1)
     return total / 1e4

@@ -29,7 +29,7 @@ from design_ai.db.session import session_scope
 from design_ai.patterns.service import pattern_for_draft
 from design_ai.store import Store
 from design_ai.sustain.library import get_material
-from design_ai.sustain.service import estimate_for_pattern
+from design_ai.sustain.service import estimate_for_pattern, is_rib_piece
 from design_ai.techpack.from_garment import construction_spec, construction_steps, pom_rows
 from design_ai.techpack.model import (
     BomLine,
@@ -70,7 +70,13 @@ def _pieces(pieces: list[dict[str, Any]]) -> list[PieceDrawing]:
     ]
 
 
-def _bom(est: dict[str, Any], material_key: str) -> list[BomLine]:
+def _names(pieces: list[dict[str, Any]]) -> str:
+    return ", ".join(dict.fromkeys(p["name"].replace("_", " ") for p in pieces)).capitalize()
+
+
+def _bom(est: dict[str, Any], material_key: str, garment: str, pieces: list[dict[str, Any]]) -> list[BomLine]:
+    """Shell fabric and rib (each with the pieces cut from it), then the trims the estimate costed, placed
+    where the garment library says."""
     material = get_material(material_key)
     rib = get_material(est.get("rib_material_key") or "") if est.get("rib_material_key") else None
     supplier = material.supplier if material and material.supplier else "to be nominated by production"
@@ -81,18 +87,20 @@ def _bom(est: dict[str, Any], material_key: str) -> list[BomLine]:
             supplier,
             round(est["fabric_m2"], 3),
             "m²",
-            "Body and sleeves",
+            _names([p for p in pieces if not is_rib_piece(p)]),
             f"{est['fabric_kg']:.3f} kg bought, cutting waste {est['cutting_waste_pct']:.1f} %"
             if est.get("cutting_waste_pct") is not None
             else "",
         ),
     ]
     if rib is not None and est.get("rib_m2"):
-        lines.append(BomLine("Neck rib", rib.name, rib.supplier or "to be nominated by production",
-                             round(est["rib_m2"], 3), "m²", "Neckband", f"{est['rib_kg']:.3f} kg"))  # fmt: skip
+        lines.append(BomLine("Rib", rib.name, rib.supplier or "to be nominated by production",
+                             round(est["rib_m2"], 3), "m²", _names([p for p in pieces if is_rib_piece(p)]),
+                             f"{est['rib_kg']:.3f} kg"))  # fmt: skip
+    placement = {t.name: t.placement for t in garments.get(garment).trims()}
     for trim in est.get("trims", []):
         lines.append(BomLine(trim["name"], trim["name"], "to be nominated by production", trim["quantity"],
-                             trim["unit"], "", f"{trim['kg'] * 1000:.1f} g"))  # fmt: skip
+                             trim["unit"], placement.get(trim["name"], ""), f"{trim['kg'] * 1000:.1f} g"))  # fmt: skip
     return lines
 
 
@@ -187,7 +195,7 @@ def build_bundle(
         material_name=material.name if material else look.material,
         colorways=[Swatch(c["name"], c["hex"], c.get("label")) for c in spec_look["colorways"]],
         approved_colorway=draft.colorway_name,
-        bom=_bom(est, look.material),
+        bom=_bom(est, look.material, look.garment, pattern.pieces[pattern.base_size]),
         sizes=sizes,
         base_size=pattern.base_size,
         poms=pom_rows(look.garment, pattern.measurements, sizes),

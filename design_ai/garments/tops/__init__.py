@@ -33,7 +33,7 @@ TOP_POMS: dict[str, Pom] = {
         Pom("chest_width", "flat, side to side, 2.5 cm below the underarm", 1.0),
         Pom("hem_width", "flat, side to side at the hem", 1.0),
         Pom("shoulder_width", "shoulder point to shoulder point", 0.5),
-        Pom("sleeve_length", "shoulder point to sleeve hem along the top edge", 0.5),
+        Pom("sleeve_length", "shoulder point (a raglan's: the HPS) to the sleeve's end along the top edge", 0.5),
         Pom("sleeve_opening", "flat, across the sleeve hem", 0.5),
         Pom("neck_width", "HPS to HPS", 0.5),
         Pom("front_neck_drop", "HPS line to the front neck at centre", 0.5),

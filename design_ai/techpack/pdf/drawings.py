@@ -193,7 +193,7 @@ class PatternPieces(Flowable):
         cxp = left + w / 2
         base = top - (y1 - y0) * s
         c.setFillColor(ctx.c["ink"])
-        name = p.name.upper()
+        name = p.name.replace("_", " ").upper()
         ctx.fonts.draw(
             c, cxp, base - 11, name, ctx.fonts.fit(name, 9, max(w, 70), bold=True), bold=True, anchor="middle"
         )

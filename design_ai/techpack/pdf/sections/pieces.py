@@ -22,7 +22,8 @@ def build(ctx: Ctx, number: int) -> list[Flowable]:
         return [*out, nothing_recorded(ctx, "pattern pieces")]
     head = ["Piece", "Size", "Cut", "On fold", "Area (cm²)", "Notches"]
     rows = [
-        [p.name, p.size, str(p.cut), "yes" if p.on_fold else "no", f"{p.area_cm2:.0f}", str(len(p.notches_cm))]
+        [p.name.replace("_", " "), p.size, str(p.cut), "yes" if p.on_fold else "no", f"{p.area_cm2:.0f}",
+         str(len(p.notches_cm))]
         for p in doc.pieces
     ]
     table = make_table(ctx, head, rows, [20, 10, 8, 10, 12, 10], right=(2, 4, 5))
