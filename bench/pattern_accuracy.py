@@ -1,12 +1,14 @@
 """Pattern extraction on the independent test corpus: accuracy per variation, and the time of each stage.
 
-    python bench/pattern_accuracy.py [--runs 3] [--corpus tests/patterns/corpus]
+    python bench/pattern_accuracy.py [--runs 3] [--corpus DIR ...]
 
-The corpus (`tests/patterns/corpus`, drawn by its own generator, which shares no code with `design_ai`)
-holds about 100 pictures of tees, raglans, long-sleeves and tanks at about 2 megapixels, with their true
-points of measure in cm: line flats, filled flats (light on light too), soft-edged draft-like renders, sizes
-XS-4XL, fitted/straight/tapered/flared sides, crew/V/scoop necks, sleeves 10-60° below the shoulder line,
-turned up to ±10°, most saved as JPEG.
+Two corpora by default, each with its true points of measure in cm, neither drawn by `design_ai`:
+`tests/patterns/corpus` (its own generator: about 100 pictures of tees, raglans, long-sleeves and tanks at about
+2 megapixels: line flats, filled flats (light on light too), soft-edged draft-like renders, sizes XS-4XL,
+fitted/straight/tapered/flared sides, crew/V/scoop necks, sleeves 10-60° below the shoulder line, turned up to
+±10°, most saved as JPEG) and `tests/patterns/freesewing` (flats assembled from FreeSewing's drafted patterns:
+tees, long-sleeves, tanks, sweatshirts and hoodies, in the cut-out and the designers' neckline conventions).
+Figures are printed per corpus, per garment and convention, and per variation.
 
 Accuracy (each picture measured at its true scale): per variation and overall, the share of POMs within
 1 cm, the mean absolute error, the worst POM and the refusals. Speed: the chain a pattern maker runs,
@@ -30,29 +32,44 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402
 
 from design_ai.errors import UserError  # noqa: E402
-from design_ai.patterns.accuracy import corpus_cases, corpus_report, measure_case  # noqa: E402
+from design_ai.patterns.accuracy import (  # noqa: E402
+    CorpusCase,
+    corpus_cases,
+    corpus_report,
+    design_features,
+    measure_case,
+)
 from design_ai.patterns.export_dxf import write_dxf  # noqa: E402
 from design_ai.patterns.grading import graded_pattern  # noqa: E402
 from design_ai.patterns.measure import measure_garment  # noqa: E402
 
-AXES = ("garment", "style", "sides", "neck", "size", "sleeve_style", "light_on_light")
+AXES = ("garment", "garment_convention", "convention", "style", "sides", "neck", "size", "sleeve_style",
+        "light_on_light", "design")
+CORPORA = (ROOT / "tests" / "patterns" / "corpus", ROOT / "tests" / "patterns" / "freesewing")
 SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
 STAGES = ("decode", "silhouette", "outline_deskew", "landmarks", "poms", "pieces_grading", "dxf")
 
 
-def timed_chain(path: str, garment: str, ppc: float, out: Path) -> dict[str, float]:
+def timed_chain(case: CorpusCase, out: Path) -> dict[str, float]:
     """One run of the whole chain on one picture, seconds per stage (decoding the file included)."""
     t0 = time.perf_counter()
-    img = Image.open(path)
+    img = Image.open(case.path)
     img.load()
     t1 = time.perf_counter()
-    got = measure_garment(img, garment, px_per_cm=ppc)
+    got = measure_garment(img, case.garment, px_per_cm=case.px_per_cm, features=design_features(case))
     t2 = time.perf_counter()
-    pattern = graded_pattern(garment, "M", got.measurements_cm, SIZES)
+    pattern = graded_pattern(case.garment, "M", got.measurements_cm, SIZES, features=got.features)
     t3 = time.perf_counter()
     write_dxf(pattern, out)
     t4 = time.perf_counter()
     return {"decode": t1 - t0, **got.stage_seconds, "pieces_grading": t3 - t2, "dxf": t4 - t3, "total": t4 - t0}
+
+
+def _with_convention(case: CorpusCase) -> CorpusCase:
+    """The case with a garment/convention tag (the old corpus draws the cut-out convention only)."""
+    convention = str(case.tags.get("convention", "cutout"))
+    return case._replace(tags={**case.tags, "convention": convention,
+                               "garment_convention": f"{case.garment}/{convention}"})  # fmt: skip
 
 
 def fmt(row: dict[str, object]) -> str:
@@ -64,19 +81,23 @@ def fmt(row: dict[str, object]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs per picture (the median is kept)")
-    parser.add_argument("--corpus", default=str(ROOT / "tests" / "patterns" / "corpus"))
+    parser.add_argument("--corpus", action="append", help="a corpus folder (truth.json + images/); repeatable")
     parser.add_argument("--no-timing", action="store_true", help="accuracy only")
     args = parser.parse_args()
-    cases = corpus_cases(args.corpus)
-
-    results = [measure_case(c) for c in cases]
-    report = corpus_report(results, AXES)
-    print(f"{'variation':<24} {'cases':>5} {'refused':>7} {'within 1 cm':>10} {'MAE cm':>7}  worst POM")
-    for key, row in report.items():
-        print(f"{key:<24} {fmt(row)}")
-    for r in results:
-        if r.refusal:
-            print(f"refused: {r.case.name}: {r.refusal}")
+    cases = []
+    for folder in args.corpus or [str(c) for c in CORPORA if (c / "truth.json").exists()]:
+        print(f"\n== {folder}")
+        found = [_with_convention(c) for c in corpus_cases(folder)]
+        results = [measure_case(c) for c in found]
+        report = corpus_report(results, AXES)
+        print(f"{'variation':<32} {'cases':>5} {'refused':>7} {'within 1 cm':>10} {'MAE cm':>7}  worst POM")
+        for key, row in report.items():
+            if not key.endswith("=None"):
+                print(f"{key:<32} {fmt(row)}")
+        for r in results:
+            if r.refusal:
+                print(f"refused: {r.case.name}: {r.refusal}")
+        cases += found
     if args.no_timing:
         return
 
@@ -87,7 +108,7 @@ def main() -> None:
             runs = []
             for _ in range(args.runs):
                 try:
-                    runs.append(timed_chain(c.path, c.garment, c.px_per_cm, out))
+                    runs.append(timed_chain(c, out))
                 except UserError:
                     break
             if runs:
