@@ -8,7 +8,8 @@ The front neckline is told from the other lines near the neck by where it runs: 
 reaches the HPS on each side. A neckband seam below it runs parallel to it and meets the shoulder line outside
 the HPS; a back neckband seam stays shallow and parallel to the outline; a print does not reach the HPS. So each
 line found on the centre line below the outline, from the top down, is followed outwards along its ridge of
-contrast (dark or light, a stroke or a soft edge) and the first that arrives at an HPS is the front neckline.
+contrast (dark or light, a stroke or a soft edge) and the first that arrives at an HPS is the front neckline;
+lines as shallow as a back neck (a back neckband's seam) are not looked at.
 
 Coordinates are the upright frame of `design_ai.garments.tops.landmarks` (pixels, y down); `to_picture` maps them
 back to the picture, where the line is looked for.
@@ -57,7 +58,10 @@ def front_neck_inside(
     half_width = float(np.mean([abs(h[0] - axis_x) for h in hps]))
     if half_width <= 0 or (outline_neck_y - hps_y) >= _SHALLOW * 2 * half_width:
         return None
-    top, bottom = outline_neck_y + 0.6 * unit, min(lowest_y, hps_y + 2.6 * half_width)
+    # Lines as shallow as a back neck are the back neck's own (a back neckband seam just below the outline):
+    # a front neckline drops deeper.
+    top = max(outline_neck_y + 0.6 * unit, hps_y + _SHALLOW * 2 * half_width)
+    bottom = min(lowest_y, hps_y + 2.6 * half_width)
     if bottom - top < 2 * unit:
         return None
     points, profile = ridges.profile(np.array([axis_x, top]), np.array([axis_x, bottom]), 0.2 * unit)
