@@ -32,6 +32,7 @@ class RidgeMap:
     to_picture: Callable[[np.ndarray], np.ndarray]
     unit: float  # a nominal centimetre, px
     noise: float = 0.0  # the fill's own contrast: the median response inside the garment
+    interior: np.ndarray | None = None  # bool, the eroded garment over the region (None: everywhere)
 
     def floor(self) -> float:
         """The least contrast that is a line here, not the fill's texture."""
@@ -68,7 +69,7 @@ class RidgeMap:
         response = cv2.absdiff(grey, cv2.medianBlur(grey, k)).astype(np.float32)
         response[~inside] = 0.0
         noise = float(np.median(response[inside])) if inside.any() else 0.0
-        return cls(response, (x0, y0), to_picture, unit, noise)
+        return cls(response, (x0, y0), to_picture, unit, noise, inside)
 
     def at(self, p: np.ndarray) -> float:
         """The contrast at point `p` (caller's frame); 0 outside the region."""
@@ -77,6 +78,14 @@ class RidgeMap:
         if 0 <= r < self.response.shape[0] and 0 <= c < self.response.shape[1]:
             return float(self.response[r, c])
         return 0.0
+
+    def inside(self, p: np.ndarray) -> bool:
+        """Whether `p` (caller's frame) lies inside the garment, clear of its outline's stroke."""
+        if self.interior is None:
+            return True
+        x, y = self.to_picture(p)
+        c, r = round(float(x)) - self.origin[0], round(float(y)) - self.origin[1]
+        return bool(0 <= r < self.interior.shape[0] and 0 <= c < self.interior.shape[1] and self.interior[r, c])
 
     def profile(self, start: np.ndarray, end: np.ndarray, across: float) -> tuple[np.ndarray, np.ndarray]:
         """(points, contrast) every pixel along the segment start -> end, each the strongest within `across`

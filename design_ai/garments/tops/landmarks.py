@@ -651,6 +651,15 @@ def measure_top(
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
     if inner.neck_y is not None:
         neck_pt[1] = inner.neck_y
+    bent = False
+    if sleeve == "set-in" and inner.shoulders is not None:
+        seam_r, seam_l = (_onto_outline(upright, q, sil.edge_px) for q in inner.shoulders)
+        twins = float(np.hypot(*(seam_r - unmirror(seam_l)))) <= 1.5 * unit  # a flat is symmetric: both seams agree
+        moved = max(float(np.hypot(*(seam_r - r.shoulder))), float(np.hypot(*(seam_l - unmirror(lm.shoulder)))))
+        if twins and moved > 2 * unit:
+            # The armhole seams' tops are the shoulder points: a sleeve hanging down bends where the arm turns,
+            # and the outline's bend there is not the shoulder's. Its length then runs along its top edge.
+            r, lm, bent = replace(r, shoulder=seam_r), replace(lm, shoulder=unmirror(seam_l)), True
     px = {
         "body_length": body_px,
         "chest_width": chest_r - chest_l,
@@ -673,6 +682,10 @@ def measure_top(
         px["sleeve_length"] = (
             float(np.linalg.norm(r.sleeve_top - r.shoulder) + np.linalg.norm(lm.sleeve_top - lm.shoulder)) / 2
         )
+        if bent:
+            right_run = _along(upright, r.shoulder, r.sleeve_top, unit)
+            left_run = _along(upright, unmirror(lm.shoulder), unmirror(lm.sleeve_top), unit)
+            px["sleeve_length"] = (right_run + left_run) / 2
         if sleeve == "raglan":
             # DESIGN.md: no shoulder seam, so no shoulder width; the sleeve runs from the HPS over the shoulder.
             del px["shoulder_width"]
@@ -702,6 +715,26 @@ def measure_top(
         stage_seconds={**stages, "poms": time.perf_counter() - clock[-1]},
         features={"sleeve": sleeve} if sleeved else {},
     )
+
+
+def _onto_outline(upright: np.ndarray, p: np.ndarray, edge: float) -> np.ndarray:
+    """The drawn edge's point nearest `p`: the outline's nearest vertex, moved in by the edge offset."""
+    q = upright[int(np.argmin(np.hypot(*(upright - p).T)))]
+    d = p - q
+    return q + d / max(1e-9, float(np.hypot(*d))) * min(edge, float(np.hypot(*d)))
+
+
+def _along(upright: np.ndarray, a: np.ndarray, b: np.ndarray, unit: float) -> float:
+    """The length (px) of the outline between its points nearest `a` and `b`, the shorter way round,
+    simplified to a fifth of a centimetre so the pixel staircase adds nothing."""
+    n = len(upright)
+    i, j = (int(np.argmin(np.hypot(*(upright - q).T))) for q in (a, b))
+    one = upright[np.arange(i, i + (j - i) % n + 1) % n]
+    other = upright[np.arange(j, j + (i - j) % n + 1) % n]
+    run = one if len(one) <= len(other) else other
+    simple = cv2.approxPolyDP(np.ascontiguousarray(run, np.float32).reshape(-1, 1, 2), 0.2 * unit, False)
+    pts = simple.reshape(-1, 2).astype(np.float64)
+    return float(np.hypot(*np.diff(pts, axis=0).T).sum()) if len(pts) > 1 else 0.0
 
 
 def _band_heights(
@@ -747,6 +780,7 @@ class _Interior:
     neck_y: float | None = None
     neck_width: float | None = None
     sleeve: str | None = None  # "set-in" | "raglan" | None (no seam line found: read as set-in)
+    shoulders: tuple[np.ndarray, np.ndarray] | None = None  # set-in: the armhole seams' tops (right, left)
 
 
 def _interior_lines(
@@ -773,11 +807,13 @@ def _interior_lines(
             # Where the front neckline meets the back neck on each side is the HPS the flat draws (further out
             # than the outline's bend: a line that ends further still ran on into a raglan or band seam).
             neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
-    sleeve = None
+    sleeve = shoulders = None
     if sleeved:
-        seams = {sleeve_seam(ridges, ua, sp, h, axis_x)
+        found = [sleeve_seam(ridges, ua, sp, h, axis_x)
                  for ua, sp, h in ((r.underarm, r.shoulder, r.hps),
-                                   (unmirror(lm.underarm), unmirror(lm.shoulder), unmirror(lm.hps)))}  # fmt: skip
-        seams.discard(None)
-        sleeve = seams.pop() if len(seams) == 1 else None
-    return _Interior(neck_y, neck_width, sleeve)
+                                   (unmirror(lm.underarm), unmirror(lm.shoulder), unmirror(lm.hps)))]  # fmt: skip
+        kinds = {f[0] for f in found if f is not None}
+        sleeve = kinds.pop() if len(kinds) == 1 else None
+        if sleeve == "set-in" and found[0] is not None and found[1] is not None:
+            shoulders = (found[0][1], found[1][1])
+    return _Interior(neck_y, neck_width, sleeve, shoulders)

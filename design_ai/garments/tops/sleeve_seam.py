@@ -16,14 +16,19 @@ from design_ai.patterns.ridges import RidgeMap
 
 __all__ = ["sleeve_seam"]
 
-_AT_SHOULDER_CM = 2.0  # a seam ending this close to the shoulder point is an armhole
-_INSIDE_SHOULDER_CM = 3.0  # one ending this far inwards of the shoulder point, up by the neck, is a raglan seam
+_NECK_CM = 7.0  # a seam ending this close to the HPS (or inwards of it) ends on the neckline: a raglan's
 
 
 def sleeve_seam(
     ridges: RidgeMap, underarm: np.ndarray, shoulder: np.ndarray, hps: np.ndarray, axis_x: float
-) -> str | None:
-    """"set-in", "raglan", or None when no seam line can be followed up from this underarm."""
+) -> tuple[str, np.ndarray] | None:
+    """("set-in", the seam's top: the shoulder point) or ("raglan", where it meets the neckline), or None when
+    no seam line can be followed up from this underarm to the garment's edge.
+
+    The seam is followed until it meets the outline (or passes inwards of the HPS): ending within 7 cm of the
+    HPS, or inwards of it, it is a raglan seam; elsewhere on the top edge it is an armhole, and where it ends
+    is the shoulder point, whatever the outline's own bends say (a sleeve hanging down bends where the arm
+    turns, not at the shoulder)."""
     unit = ridges.unit
     out = 1.0 if underarm[0] >= axis_x else -1.0  # outwards, for this half
     y0 = float(underarm[1] - 2.0 * unit)
@@ -37,17 +42,14 @@ def sleeve_seam(
     threshold = ridges.threshold(float(values[i]))
 
     def stop(p: np.ndarray) -> bool:
-        near_shoulder = float(np.hypot(*(p - shoulder))) <= _AT_SHOULDER_CM * unit
-        by_the_neck = out * (p[0] - hps[0]) <= 0 or p[1] <= shoulder[1] - unit
-        return near_shoulder or by_the_neck
+        return not ridges.inside(p) or out * (p[0] - hps[0]) <= 0
 
     start = ridges.snap(points[i], max(2.0, 0.3 * unit))
     up = ridges.heading(start, np.array([0.0, -1.0]))
     end = ridges.follow(start, up, threshold, stop=stop, max_len=3.0 * float(np.hypot(*(underarm - hps))))
-    if end is None:
+    if end is None or end[1] > underarm[1] - 2.0 * unit:
         return None
-    if float(np.hypot(*(end - shoulder))) <= _AT_SHOULDER_CM * unit:
-        return "set-in"
-    if out * (shoulder[0] - end[0]) >= _INSIDE_SHOULDER_CM * unit:
-        return "raglan"
-    return None
+    near_neck = min(_NECK_CM * unit, 0.5 * float(np.hypot(*(shoulder - hps))))
+    if out * (end[0] - hps[0]) <= 0 or float(np.hypot(*(end - hps))) <= near_neck:
+        return "raglan", end
+    return "set-in", end
