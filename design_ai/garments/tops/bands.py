@@ -18,39 +18,41 @@ __all__ = ["seam_across"]
 
 _LEAST_CM = 1.5  # a seam nearer the edge than this is the edge's own stitching
 _MOST_CM = 20.0  # a band or cuff is never deeper
-_SOLID = 0.7  # share of a seam line's length on a ridge: a dashed topstitching line has about half
+_SOLID = 0.8  # share of a seam line's length on a ridge: a dashed topstitching line has about half
 
 
 def seam_across(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, inwards: np.ndarray) -> float | None:
     """The distance (px) from the edge a-b (a hem, a sleeve's end) to the first solid line that runs across the
     garment parallel to it, going `inwards` (a unit vector); None when there is none within 20 cm.
 
-    The line is looked for on the perpendicular through the edge's middle third points (a central pocket or
-    print misses one of them), and must then hold along most of its length between the two."""
+    Candidates are the lines met on perpendiculars through the edge's 20 % and 80 % points (a central pocket or
+    print misses one of them); the first, going in, that holds along the whole width is the seam (rib hatching
+    inside a band crosses such a line, a pocket's edge or a print spans only part of it, topstitching is
+    dashed)."""
     unit = ridges.unit
     d = np.asarray(inwards, np.float64) / max(1e-9, float(np.hypot(*inwards)))
     edge = b - a
-    length = float(np.hypot(*edge))
-    if length < 2 * unit:
+    if float(np.hypot(*edge)) < 2 * unit:
         return None
-    found: list[float] = []
+    candidates: set[int] = set()
     for share in (0.2, 0.8):
         start = a + share * edge + _LEAST_CM * unit * d
         points, values = ridges.profile(start, start + (_MOST_CM - _LEAST_CM) * unit * d, 0.15 * unit)
-        peaks = ridges.peaks(values)
-        for i in peaks:
-            depth = _LEAST_CM * unit + float((points[i] - start) @ d)
-            if _solid(ridges, a + depth * d, b + depth * d, ridges.threshold(float(values[i]))):
-                found.append(depth)
-                break
-    if len(found) == 2 and abs(found[0] - found[1]) <= 1.0 * unit:
-        return float(np.mean(found))
+        for i in ridges.peaks(values):
+            candidates.add(round(_LEAST_CM * unit + float((points[i] - start) @ d)))
+    threshold = ridges.floor()
+    for depth in sorted(candidates):
+        shifts = np.arange(-0.3 * unit, 0.3 * unit + 1e-9, 1.0)
+        held = [(_held(ridges, a + (depth + t) * d, b + (depth + t) * d, threshold), depth + t) for t in shifts]
+        best, at = max(held)
+        if best >= _SOLID:
+            return float(at)
     return None
 
 
-def _solid(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, threshold: float) -> bool:
-    """Whether the segment a-b, kept a centimetre clear of its ends, lies on a ridge for most of its length
-    (each point allowed a quarter of a centimetre either way: the line need not be exactly parallel)."""
+def _held(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, threshold: float) -> float:
+    """The share of the segment a-b, kept a centimetre clear of its ends, that lies on a ridge (each point
+    allowed an eighth of a centimetre either way)."""
     unit = ridges.unit
     edge = b - a
     length = float(np.hypot(*edge))
@@ -58,7 +60,6 @@ def _solid(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, threshold: float) -> 
     n = np.array([-u[1], u[0]])
     ts = np.arange(unit, length - unit, max(1.0, 0.25 * unit))
     if len(ts) < 4:
-        return False
-    offsets = np.arange(-0.25 * unit, 0.25 * unit + 1e-9, 1.0)
-    on = [max(ridges.at(a + t * u + o * n) for o in offsets) >= threshold for t in ts]
-    return float(np.mean(on)) >= _SOLID
+        return 0.0
+    offsets = np.arange(-0.12 * unit, 0.12 * unit + 1e-9, 1.0)
+    return float(np.mean([max(ridges.at(a + t * u + o * n) for o in offsets) >= threshold for t in ts]))

@@ -41,8 +41,14 @@ def sleeve_seam(
     i = max(peaks, key=lambda j: values[j])  # the seam, not a fleck of noise near it
     threshold = ridges.threshold(float(values[i]))
 
+    last = {"p": None}
+
     def stop(p: np.ndarray) -> bool:
-        return not ridges.inside(p) or out * (p[0] - hps[0]) <= 0
+        """At the outline: half a centimetre on along the seam's way lies outside (the seam meets the edge;
+        without looking ahead it would slide along the inside of the edge's stroke), or past the HPS."""
+        prev, last["p"] = last["p"], p
+        ahead = p if prev is None else p + 0.6 * unit * (p - prev) / max(1e-9, float(np.hypot(*(p - prev))))
+        return not ridges.inside(ahead) or out * (p[0] - hps[0]) <= 0
 
     start = ridges.snap(points[i], max(2.0, 0.3 * unit))
     up = ridges.heading(start, np.array([0.0, -1.0]))
