@@ -78,7 +78,7 @@ from design_ai.garments.tops.bands import seam_across
 from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
 from design_ai.garments.tops.hood import split_hood
 from design_ai.garments.tops.neckline import front_neck_inside
-from design_ai.garments.tops.sleeve_seam import sleeve_seam
+from design_ai.garments.tops.sleeve_seam import sleeve_seam, slit_top
 from design_ai.patterns.model import GarmentMeasure
 from design_ai.patterns.outline import (
     Line,
@@ -638,8 +638,6 @@ def measure_top(
 
     # 6. Points of measure (px, upright frame)
     ua_y = (r.underarm[1] + lm.underarm[1]) / 2
-    chest_y = ua_y + CHEST_BELOW_UNDERARM_CM * ppc
-    chest_l, chest_r = _chest(upright, chest_y, float(centre[0]), r.side_line, lm.side_line, sil.edge_px, unit)
     neck_pt = np.array([float(centre[0]), neck_y + sil.edge_px])
     tips = [t for t in (r.v_tip_y, lm.v_tip_y) if t is not None]
     if tips and 0 < float(np.mean(tips)) - neck_pt[1] < 3 * unit:
@@ -649,6 +647,11 @@ def measure_top(
         (r, lm), unmirror, unit, sleeved and not (features or {}).get("sleeve"), neck=not spec.hooded,
     )  # fmt: skip
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
+    if inner.underarms is not None:  # sleeves hanging against the body: the slits' tops are the underarms
+        r, lm = replace(r, underarm=inner.underarms[0]), replace(lm, underarm=unmirror(inner.underarms[1]))
+        ua_y = (r.underarm[1] + lm.underarm[1]) / 2
+    chest_y = ua_y + CHEST_BELOW_UNDERARM_CM * ppc
+    chest_l, chest_r = _chest(upright, chest_y, float(centre[0]), r.side_line, lm.side_line, sil.edge_px, unit)
     if inner.neck_y is not None:
         neck_pt[1] = inner.neck_y
     bent = False
@@ -717,6 +720,16 @@ def measure_top(
     )
 
 
+def _hangs(half: _Half) -> bool:
+    """Whether the sleeve hangs against the body: its underseam, from the sleeve's bottom corner to the
+    underarm, runs within 20° of the side seam (a sleeve held out meets it at 40° or more)."""
+    if half.sleeve_bottom is None:
+        return False
+    u = half.underarm - half.sleeve_bottom
+    u = u / max(1e-9, float(np.hypot(*u)))
+    return float(u @ -half.side_line.direction) >= math.cos(math.radians(20.0))
+
+
 def _onto_outline(upright: np.ndarray, p: np.ndarray, edge: float) -> np.ndarray:
     """The drawn edge's point nearest `p`: the outline's nearest vertex, moved in by the edge offset."""
     q = upright[int(np.argmin(np.hypot(*(upright - p).T)))]
@@ -781,6 +794,7 @@ class _Interior:
     neck_width: float | None = None
     sleeve: str | None = None  # "set-in" | "raglan" | None (no seam line found: read as set-in)
     shoulders: tuple[np.ndarray, np.ndarray] | None = None  # set-in: the armhole seams' tops (right, left)
+    underarms: tuple[np.ndarray, np.ndarray] | None = None  # sleeves hanging against the body: the slits' tops
 
 
 def _interior_lines(
@@ -807,13 +821,20 @@ def _interior_lines(
             # Where the front neckline meets the back neck on each side is the HPS the flat draws (further out
             # than the outline's bend: a line that ends further still ran on into a raglan or band seam).
             neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
-    sleeve = shoulders = None
+    sleeve = shoulders = underarms = None
+    underarm_r, underarm_l = r.underarm, unmirror(lm.underarm)
+    if r.sleeve_bottom is not None and lm.sleeve_bottom is not None and _hangs(r) and _hangs(lm):
+        side_up = -r.side_line.direction, -lm.side_line.direction * np.array([-1.0, 1.0])
+        tops = (slit_top(ridges, underarm_r, side_up[0]), slit_top(ridges, underarm_l, side_up[1]))
+        if tops[0] is not None and tops[1] is not None and abs(tops[0][1] - tops[1][1]) <= 1.5 * unit:
+            underarms = (tops[0], tops[1])
+            underarm_r, underarm_l = tops
     if sleeved:
         found = [sleeve_seam(ridges, ua, sp, h, axis_x)
-                 for ua, sp, h in ((r.underarm, r.shoulder, r.hps),
-                                   (unmirror(lm.underarm), unmirror(lm.shoulder), unmirror(lm.hps)))]  # fmt: skip
+                 for ua, sp, h in ((underarm_r, r.shoulder, r.hps),
+                                   (underarm_l, unmirror(lm.shoulder), unmirror(lm.hps)))]  # fmt: skip
         kinds = {f[0] for f in found if f is not None}
         sleeve = kinds.pop() if len(kinds) == 1 else None
         if sleeve == "set-in" and found[0] is not None and found[1] is not None:
             shoulders = (found[0][1], found[1][1])
-    return _Interior(neck_y, neck_width, sleeve, shoulders)
+    return _Interior(neck_y, neck_width, sleeve, shoulders, underarms)

@@ -14,7 +14,7 @@ import numpy as np
 
 from design_ai.patterns.ridges import RidgeMap
 
-__all__ = ["sleeve_seam"]
+__all__ = ["sleeve_seam", "slit_top"]
 
 _NECK_CM = 7.0  # a seam ending this close to the HPS (or inwards of it) ends on the neckline: a raglan's
 
@@ -59,3 +59,34 @@ def sleeve_seam(
     if out * (end[0] - hps[0]) <= 0 or float(np.hypot(*(end - hps))) <= near_neck:
         return "raglan", end
     return "set-in", end
+
+
+def slit_top(ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray) -> np.ndarray | None:
+    """Where a sleeve hanging against the body really leaves it: the top of the narrow slit between the sleeve's
+    inner edge and the body's side, which the outline closes over (its underarm is where the slit grows wide
+    enough to show). The slit's edges run on as a line straight up the side seam's way from the outline's
+    underarm; its top is where that line ends. None when no such line runs on for a centimetre."""
+    unit = ridges.unit
+    u = np.asarray(up, np.float64) / max(1e-9, float(np.hypot(*up)))
+    n = np.array([-u[1], u[0]])
+    offsets = np.arange(-0.3 * unit, 0.3 * unit + 1e-9, 1.0)
+
+    def best(q: np.ndarray) -> tuple[float, np.ndarray]:
+        return max(((ridges.at(q + o * n), q + o * n) for o in offsets), key=lambda t: t[0])
+
+    first = [best(underarm + k * u)[0] for k in np.arange(0.5 * unit, 1.5 * unit, 1.0)]
+    if not first or max(first) < ridges.floor():
+        return None
+    threshold = ridges.threshold(max(first))
+    top, gap, p = None, 0.0, underarm.astype(np.float64)
+    for _ in range(int(25 * unit)):
+        value, q = best(p + u)
+        if value >= threshold:
+            top, gap, p = q, 0.0, q
+        else:
+            gap, p = gap + 1.0, p + u
+            if gap > 0.6 * unit:
+                break
+    if top is None or float(np.hypot(*(top - underarm))) < unit:
+        return None
+    return top
