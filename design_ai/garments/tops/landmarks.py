@@ -644,7 +644,7 @@ def measure_top(
         neck_pt[1] = float(np.mean(tips))
     inner = _interior_lines(
         as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre, float(centre[0]), neck_pt, ua_y,
-        (r, lm), unmirror, unit, sleeved and not (features or {}).get("sleeve"), neck=not spec.hooded,
+        (r, lm), unmirror, unit, sleeved, neck=not spec.hooded,
     )  # fmt: skip
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
     if inner.underarms is not None:  # sleeves hanging against the body: the slits' tops are the underarms
@@ -655,7 +655,7 @@ def measure_top(
     if inner.neck_y is not None:
         neck_pt[1] = inner.neck_y
     bent = False
-    if sleeve == "set-in" and inner.shoulders is not None:
+    if sleeve == "set-in" and inner.sleeve == "set-in" and inner.shoulders is not None:
         seam_r, seam_l = (_onto_outline(upright, q, sil.edge_px) for q in inner.shoulders)
         twins = float(np.hypot(*(seam_r - unmirror(seam_l)))) <= 1.5 * unit  # a flat is symmetric: both seams agree
         moved = max(float(np.hypot(*(seam_r - r.shoulder))), float(np.hypot(*(seam_l - unmirror(lm.shoulder)))))

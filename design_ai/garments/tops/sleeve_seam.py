@@ -31,16 +31,15 @@ def sleeve_seam(
     turns, not at the shoulder)."""
     unit = ridges.unit
     out = 1.0 if underarm[0] >= axis_x else -1.0  # outwards, for this half
-    y0 = float(underarm[1] - 2.0 * unit)
-    points, values = ridges.profile(
-        np.array([underarm[0] - out * 4.0 * unit, y0]), np.array([underarm[0] + out * 1.5 * unit, y0]), 0.2 * unit
-    )
-    peaks = ridges.peaks(values)
-    if not peaks:
+    # Where the seam leaves the underarm: the strongest line crossing an arc 2 cm round it, from straight up
+    # to level inwards (an armhole can leave the underarm level before it rises), every 3°.
+    angles = np.radians(np.arange(0.0, 90.0 + 1e-9, 3.0))
+    arc = [underarm + 2.0 * unit * np.array([-out * np.sin(a), -np.cos(a)]) for a in angles]
+    values = np.array([max(ridges.at(q + o * (q - underarm) / (2.0 * unit)) for o in (-1.0, 0.0, 1.0)) for q in arc])
+    if not len(values) or values.max() < ridges.floor():
         return None
-    i = max(peaks, key=lambda j: values[j])  # the seam, not a fleck of noise near it
+    i = int(np.argmax(values))
     threshold = ridges.threshold(float(values[i]))
-
     last = {"p": None}
 
     def stop(p: np.ndarray) -> bool:
@@ -50,8 +49,8 @@ def sleeve_seam(
         ahead = p if prev is None else p + 0.6 * unit * (p - prev) / max(1e-9, float(np.hypot(*(p - prev))))
         return not ridges.inside(ahead) or out * (p[0] - hps[0]) <= 0
 
-    start = ridges.snap(points[i], max(2.0, 0.3 * unit))
-    up = ridges.heading(start, np.array([0.0, -1.0]))
+    start = ridges.snap(arc[i], max(2.0, 0.3 * unit))
+    up = ridges.heading(start, start - underarm)
     end = ridges.follow(start, up, threshold, stop=stop, max_len=3.0 * float(np.hypot(*(underarm - hps))))
     if end is None or end[1] > underarm[1] - 2.0 * unit:
         return None
