@@ -45,7 +45,10 @@ def seam_across(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, inwards: np.ndar
         shifts = np.arange(-0.3 * unit, 0.3 * unit + 1e-9, 1.0)
         held = [(_held(ridges, a + (depth + t) * d, b + (depth + t) * d, threshold), depth + t) for t in shifts]
         best, at = max(held)
-        if best >= _SOLID:
+        # A seam stands out from the fill on at least one side of it; inside a band drawn hatched (rib), every
+        # line across is "solid" because the hatching is everywhere: a centimetre either way is just as busy.
+        beside = min(_held(ridges, a + (at + t) * d, b + (at + t) * d, threshold) for t in (-unit, unit))
+        if best >= _SOLID and beside <= 0.5:
             return float(at)
     return None
 
