@@ -663,6 +663,14 @@ def measure_top(
             # The armhole seams' tops are the shoulder points: a sleeve hanging down bends where the arm turns,
             # and the outline's bend there is not the shoulder's. Its length then runs along its top edge.
             r, lm, bent = replace(r, shoulder=seam_r), replace(lm, shoulder=unmirror(seam_l)), True
+    if sleeve == "set-in" and not bent and _hangs(r) and _hangs(lm):
+        # No armhole seam to go by (a draft), and a sleeve hanging down: the outline bends at the shoulder first,
+        # then where the arm turns down; the first bend is the shoulder point.
+        firsts = [_first_bend(p, h.hps, h.sleeve_top, unit) for p, h in ((right, r), (left, lm))]
+        if all(f is not None for f in firsts):
+            moved = max(float(np.hypot(*(f - h.shoulder))) for f, h in zip(firsts, (r, lm), strict=True))  # type: ignore[operator]
+            if moved > 2 * unit:
+                r, lm, bent = replace(r, shoulder=firsts[0]), replace(lm, shoulder=firsts[1]), True
     px = {
         "body_length": body_px,
         "chest_width": chest_r - chest_l,
@@ -718,6 +726,21 @@ def measure_top(
         stage_seconds={**stages, "poms": time.perf_counter() - clock[-1]},
         features={"sleeve": sleeve} if sleeved else {},
     )
+
+
+def _first_bend(path: np.ndarray, hps: np.ndarray, sleeve_top: np.ndarray | None, unit: float) -> np.ndarray | None:
+    """The first corner (12° or more) of a half outline from the HPS towards the sleeve's top corner, at least
+    3 cm from the HPS; None when there is none before the sleeve's end."""
+    if sleeve_top is None:
+        return None
+    i, j = (int(np.argmin(np.hypot(*(path - q).T))) for q in (hps, sleeve_top))
+    if j - i < 4 * unit:
+        return None
+    run = resample(path[i : j + 1])
+    for k, _ in dp_corners(run, 0.4 * unit, 12.0, 1.5 * unit):
+        if float(np.hypot(*(run[k] - hps))) >= 3 * unit and float(np.hypot(*(run[k] - sleeve_top))) >= 3 * unit:
+            return run[k]
+    return None
 
 
 def _hangs(half: _Half) -> bool:
