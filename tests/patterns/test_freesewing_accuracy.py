@@ -1,0 +1,103 @@
+"""Points of measure on flats assembled from FreeSewing's drafted patterns (tests/patterns/freesewing): geometry
+this project did not write, in both neckline conventions designers use, with bands, cuffs and hoods as drawn.
+
+Issue 16's bar, per garment and convention: no refusal, every POM within ±1.0 cm, MAE at most 0.5 cm. It is not
+met yet: the pictures still short of it are listed in `SHORT` as strict expected failures (a fix shows up as
+an unexpected pass and must take the picture off the list), and the corpus as a whole is held at the figures
+reached so far, so nothing slips back. `bench/pattern_accuracy.py` prints the figures per garment and
+convention.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from design_ai.patterns.accuracy import CaseResult, corpus_cases, measure_case, summarise
+
+CORPUS = Path(__file__).parent / "freesewing"
+CASES = corpus_cases(CORPUS)
+
+SHORT = {
+    "003_tshirt_designer_line_teagan-cisMaleAdult50.jpg",
+    "014_tshirt_designer_line_teagan-cisMaleAdult40.png",
+    "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
+    "017_tshirt_cutout_line_teagan_fitted-cisFemaleAdult42.jpg",
+    "020_tshirt_cutout_line_teagan-cisMaleAdult40.jpg",
+    "024_longsleeve_cutout_line_sven_noribbing-cisFemaleAdult34.jpg",
+    "025_longsleeve_designer_filled_sven_noribbing-cisMaleAdult36.jpg",
+    "026_longsleeve_designer_filled_sven_noribbing-cisMaleAdult44.png",
+    "029_longsleeve_designer_line_sven_noribbing-cisMaleAdult36.jpg",
+    "030_longsleeve_designer_line_sven_noribbing-cisMaleAdult44.jpg",
+    "031_longsleeve_designer_line_sven_noribbing-cisMaleAdult48.png",
+    "032_longsleeve_designer_draft_sven_noribbing-cisFemaleAdult34.jpg",
+    "033_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult36.jpg",
+    "034_longsleeve_cutout_filled_sven_noribbing-cisMaleAdult44.png",
+    "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg",
+    "038_longsleeve_designer_draft_sven_noribbing-cisMaleAdult48.jpg",
+    "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg",
+    "043_tank_designer_draft_aaron-cisFemaleAdult36.jpg",
+    "044_tank_designer_draft_aaron-cisMaleAdult42.jpg",
+    "049_tank_designer_filled_aaron-cisFemaleAdult28.jpg",
+    "052_tank_designer_filled_aaron-cisMaleAdult48.png",
+    "055_tank_designer_line_aaron-cisFemaleAdult28.jpg",
+    "056_tank_designer_line_aaron-cisFemaleAdult36.png",
+    "059_tank_designer_draft_aaron-cisMaleAdult48.jpg",
+    "061_sweatshirt_designer_filled_sven-cisFemaleAdult40.png",
+    "062_sweatshirt_cutout_filled_sven-cisMaleAdult38.jpg",
+    "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
+    "066_sweatshirt_designer_line_sven-cisMaleAdult38.jpg",
+    "067_sweatshirt_designer_line_sven-cisMaleAdult50.jpg",
+    "068_sweatshirt_cutout_draft_sven-cisFemaleAdult32.jpg",
+    "069_sweatshirt_designer_draft_sven-cisFemaleAdult40.jpg",
+    "070_sweatshirt_cutout_line_sven-cisMaleAdult38.png",
+    "072_sweatshirt_cutout_draft_sven-cisFemaleAdult40.jpg",
+    "073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png",
+    "075_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
+    "078_sweatshirt_designer_draft_sven-cisMaleAdult38.jpg",
+    "081_hoodie_cutout_line_hugo-cisFemaleAdult42.jpg",
+    "082_hoodie_cutout_draft_hugo-cisMaleAdult40.jpg",
+    "083_hoodie_designer_line_hugo-cisMaleAdult50.png",
+    "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
+    "085_hoodie_cutout_draft_hugo-cisFemaleAdult42.jpg",
+    "086_hoodie_designer_draft_hugo-cisMaleAdult40.jpg",
+    "087_hoodie_cutout_line_hugo-cisMaleAdult50.jpg",
+    "088_hoodie_designer_draft_hugo-cisFemaleAdult30.jpg",
+    "089_hoodie_cutout_filled_hugo-cisFemaleAdult42.png",
+    "090_hoodie_cutout_draft_hugo-cisMaleAdult40.jpg",
+    "091_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
+    "094_hoodie_cutout_line_hugo-cisMaleAdult40.png",
+    "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
+    "096_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
+    "097_hoodie_designer_line_hugo-cisMaleAdult50.jpg",
+    "099_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
+}
+"""Pictures with a POM more than 1 cm off, or refused (see the closing note of issue 16 for why, by kind)."""
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, CaseResult]:
+    return {c.name: measure_case(c) for c in CASES}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(c.name, marks=pytest.mark.xfail(strict=True, reason="short of the bar")) if c.name in SHORT
+     else c.name for c in CASES],
+)  # fmt: skip
+def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str, CaseResult]) -> None:
+    r = results[name]
+    assert r.refusal is None, r.refusal
+    worst = max(r.errors_cm, key=lambda p: abs(r.errors_cm[p]))
+    assert abs(r.errors_cm[worst]) <= 1.0, (worst, r.errors_cm)
+    assert set(r.errors_cm) == set(r.case.truth_cm)
+
+
+def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
+    overall = summarise(results.values())
+    assert overall["refused"] <= 14 and overall["within_1cm"] >= 0.90 and overall["mae_cm"] <= 0.55, overall
+    for garment, least in (("tshirt", 0.97), ("tank", 0.92), ("longsleeve", 0.85), ("sweatshirt", 0.87),
+                           ("hoodie", 0.89)):  # fmt: skip
+        part = summarise(r for r in results.values() if r.case.garment == garment)
+        assert part["within_1cm"] >= least, (garment, part)
