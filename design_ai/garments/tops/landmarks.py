@@ -221,6 +221,14 @@ def _sleeve_runs(
     return i_st, i_sb, i_ua
 
 
+def _banded(garment: str) -> bool:
+    """Whether the garment has rib cuffs (whose step is looked for on the underseam): a tee's underseam bends
+    only where a draft's soft or split corner does, and is fitted as one line."""
+    from design_ai.garments import get
+
+    return bool(getattr(get(garment), "banded", False))
+
+
 def _cuff_step(corners: list[tuple[int, float]], i_sb: int, i_ua: int, unit: float) -> tuple[int, int] | None:
     """The corner where a cuff drawn in meets the sleeve's wider underseam (3-15 cm from the sleeve's bottom
     corner, turning 20° or more), as (start, end) of the step; None when the underseam has none."""
@@ -334,7 +342,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         hem_s_line = line(i_st, i_sb)
         # A cuff drawn in at its seam steps the underseam: the cuff's side places the sleeve's bottom corner,
         # the sleeve's own underseam the underarm (one line when nothing turns between them).
-        steps = _cuff_step(corners, i_sb, i_ua, unit)
+        steps = _cuff_step(corners, i_sb, i_ua, unit) if _banded(garment) else None
         under_line = line(steps[1] if steps else i_sb, i_ua)
         cuff_side = line(i_sb, steps[0]) if steps else under_line
         # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
@@ -745,12 +753,16 @@ def _first_bend(path: np.ndarray, hps: np.ndarray, sleeve_top: np.ndarray | None
 
 def _hangs(half: _Half) -> bool:
     """Whether the sleeve hangs against the body: its underseam, from the sleeve's bottom corner to the
-    underarm, runs within 20° of the side seam (a sleeve held out meets it at 40° or more)."""
+    underarm, runs within 20° of the side seam (a sleeve held out meets it at 40° or more)..."""
     if half.sleeve_bottom is None:
         return False
     u = half.underarm - half.sleeve_bottom
-    u = u / max(1e-9, float(np.hypot(*u)))
-    return float(u @ -half.side_line.direction) >= math.cos(math.radians(20.0))
+    length = max(1e-9, float(np.hypot(*u)))
+    along = float(u @ -half.side_line.direction) / length >= math.cos(math.radians(20.0))
+    # ... and the sleeve's bottom corner lies against the body: within a fifth of the underseam's length of the
+    # side seam's line (a sleeve held out at 40° lies far off it)
+    off = abs(float((half.sleeve_bottom - half.side_line.point) @ half.side_line.normal))
+    return along and off <= 0.2 * length
 
 
 def _onto_outline(upright: np.ndarray, p: np.ndarray, edge: float) -> np.ndarray:

@@ -16,6 +16,7 @@ from design_ai.patterns.ridges import RidgeMap
 
 __all__ = ["sleeve_seam", "slit_top"]
 
+_SLIT_MOST_CM = 6.0  # the deepest slit the outline closes over
 _NECK_CM = 7.0  # a seam ending this close to the HPS (or inwards of it) ends on the neckline: a raglan's
 
 
@@ -86,6 +87,7 @@ def slit_top(ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray) -> np.ndarr
             gap, p = gap + 1.0, p + u
             if gap > 0.6 * unit:
                 break
-    if top is None or float(np.hypot(*(top - underarm))) < unit:
-        return None
-    return top
+    reach = float(np.hypot(*(top - underarm))) if top is not None else 0.0
+    # A slit the outline closes over is a few centimetres deep; a line running on further is an armhole seam
+    # rising straight from the underarm, and the outline's underarm stands.
+    return top if unit <= reach <= _SLIT_MOST_CM * unit else None
