@@ -40,6 +40,7 @@ __all__ = [
     "edge_normal",
     "edge_run",
     "grain_line",
+    "hem_stitch",
     "horizontal_chord",
     "notches_at",
     "on_cut_line",
@@ -235,6 +236,15 @@ def horizontal_chord(sew: Sequence[Point], y: float) -> list[Point]:
 
 # ---------------------------------------------------------------------------------------------------------------
 # the block
+
+
+def hem_stitch(sew: Sequence[Point], lower: str, allowance: float) -> list[list[Point]]:
+    """A hemmed piece's internal lines: the hem's stitching, half a centimetre inside its turned allowance (at
+    least 0.5 cm up); none when the lower edge is a seam (a band or cuff is sewn to it) or has no allowance."""
+    if lower != "hem" or allowance <= 0:
+        return []
+    stitch = horizontal_chord(sew, max(allowance - 0.5, 0.5))
+    return [stitch] if stitch else []
 
 
 def edge_run(outline: Outline, kind: str) -> list[Point]:

@@ -80,7 +80,7 @@ from design_ai.patterns.pieces import (
     cut_polygon,
     edge_run,
     grain_line,
-    horizontal_chord,
+    hem_stitch,
     notches_at,
     polyline_length,
 )
@@ -269,10 +269,7 @@ def _body_piece(b: Block, which: str, size: str, neck_drop: float, sa: float, he
     else:
         notches = notches_at(o, cut, "armhole", [arm / 2 - NOTCH_PAIR_GAP_CM / 2, arm / 2 + NOTCH_PAIR_GAP_CM / 2])
     grain = grain_line(o.points, 0.4 * min(b.chest_width, b.hem_width) / 2)
-    internal = []
-    stitch = horizontal_chord(o.points, max(hem - 0.5, 0.5)) if lower == "hem" else []
-    if hem > 0 and stitch:
-        internal.append(stitch)
+    internal = hem_stitch(o.points, lower, hem)
     return Piece(
         name=which,
         size=size,
@@ -358,10 +355,7 @@ def _sleeve_piece(
     positions = [rf * arm_f / 2, len_f, len_f + len_b - rb * (arm_b / 2 + g), len_f + len_b - rb * (arm_b / 2 - g)]
     notches = notches_at(o, cut, "cap", positions)
     grain = grain_line(points, 0.0)
-    internal = []
-    stitch = horizontal_chord(points, max(hem - 0.5, 0.5)) if lower == "hem" else []
-    if hem > 0 and stitch:
-        internal.append(stitch)
+    internal = hem_stitch(points, lower, hem)
     return Piece(
         name="sleeve",
         size=size,

@@ -63,7 +63,7 @@ from design_ai.patterns.pieces import (
     cubic_array,
     cut_polygon,
     grain_line,
-    horizontal_chord,
+    hem_stitch,
     notches_at,
     point_at,
     polyline_length,
@@ -157,10 +157,7 @@ def raglan_body(
     length = polyline_length(run)
     g = NOTCH_PAIR_GAP_CM / 2
     notches = notches_at(o, cut, "raglan", [length / 2] if which == "front" else [length / 2 - g, length / 2 + g])
-    internal = []
-    stitch = horizontal_chord(points, max(lower_allow - 0.5, 0.5)) if lower == "hem" else []
-    if lower_allow > 0 and stitch:
-        internal.append(stitch)
+    internal = hem_stitch(points, lower, lower_allow)
     piece = Piece(
         name=which,
         size=size,
@@ -423,10 +420,7 @@ def _sleeve_piece(
         notches += notches_at(o, cut, "raglan_back", [lengths["back"] / 2 - g, lengths["back"] / 2 + g])
     if "overarm" in kinds:  # the shoulder point, where the overarm seam bends
         notches += notches_at(o, cut, "overarm", [_overarm_apex(o)])
-    internal = []
-    stitch = horizontal_chord(points, max(lower_allow - 0.5, 0.5)) if lower == "hem" else []
-    if lower_allow > 0 and stitch:
-        internal.append(stitch)
+    internal = hem_stitch(points, lower, lower_allow)
     return Piece(
         name=name,
         size=size,

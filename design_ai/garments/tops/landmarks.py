@@ -650,8 +650,13 @@ def measure_top(
     tips = [t for t in (r.v_tip_y, lm.v_tip_y) if t is not None]
     if tips and 0 < float(np.mean(tips)) - neck_pt[1] < 3 * unit:
         neck_pt[1] = float(np.mean(tips))
+    rgb = as_rgb_array(img)  # interior lines are read off the picture itself, once converted
+
+    def to_picture(p: np.ndarray) -> np.ndarray:
+        return (p - centre) @ turn.T + centre
+
     inner = _interior_lines(
-        as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre, float(centre[0]), neck_pt, ua_y,
+        rgb, sil.mask, to_picture, float(centre[0]), neck_pt, ua_y,
         (r, lm), unmirror, unit, sleeved, neck=not spec.hooded,
     )  # fmt: skip
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
@@ -718,8 +723,7 @@ def measure_top(
         px["hood_width"] = hood.width - 2 * sil.edge_px
         upright_lm["hood_top"] = np.array([float(centre[0]), hood.top_y + sil.edge_px])
     if spec.banded:
-        px.update(_band_heights(as_rgb_array(img), sil.mask, lambda p: (p - centre) @ turn.T + centre,
-                                (r, lm), unmirror, unit, garment))  # fmt: skip
+        px.update(_band_heights(rgb, sil.mask, to_picture, (r, lm), unmirror, unit, garment))
 
     back = turn.T  # picture <- upright
     landmarks = {k: tuple(float(v) for v in ((p - centre) @ back + centre)) for k, p in sorted(upright_lm.items())}
