@@ -175,12 +175,15 @@ def cut_polygon(sew: Sequence[Point], allowances: Sequence[float], *, fold_x0: b
     held = fast.is_valid and fast.buffer(1e-9).covers(shapely.union_all(shapely.polygons(bands)))
     if held and fast.contains(sew_poly):
         return _finish_cut(fast, pts, fold_x0)
-    corners = np.stack([pts, c0, mitre, c1], axis=1)[convex]
-    quads = np.concatenate([bands, corners]) if len(corners) else bands
-    x, y = quads[:, :, 0], quads[:, :, 1]
+    x, y = bands[:, :, 0], bands[:, :, 1]
     area = np.abs((x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y).sum(axis=1)) / 2
-    parts = shapely.polygons(quads[area > 1e-10])
-    parts = [g if g.is_valid else g.buffer(0) for g in parts]
+    parts = list(shapely.polygons(bands[area > 1e-10]))
+    # Each convex corner is the hull of the vertex, both bands' corners and the mitre: where a deep hem meets a
+    # narrow seam on a tapered edge the mitre falls back inside the hem band, and the wedge between the two
+    # bands must still be cut (otherwise a deeper hem would cut less at the corner than a shallower one).
+    corners = np.stack([pts, c0, mitre, c1], axis=1)[convex]
+    if len(corners):
+        parts += [g for g in shapely.convex_hull(shapely.multipoints(corners)) if g.area > 1e-10]
     parts.append(sew_poly)
     return _finish_cut(shapely.unary_union(parts), pts, fold_x0)
 
