@@ -29,7 +29,7 @@ class RidgeMap:
 
     response: np.ndarray  # float32, grey levels, zero outside the (eroded) garment
     origin: tuple[int, int]  # (x0, y0) of the region in the picture
-    to_picture: Callable[[np.ndarray], np.ndarray]
+    to_picture: Callable[[np.ndarray], np.ndarray]  # maps a point, or an (N, 2) array of them row by row
     unit: float  # a nominal centimetre, px
     noise: float = 0.0  # the fill's own contrast: the median response inside the garment
     interior: np.ndarray | None = None  # bool, the eroded garment over the region (None: everywhere)
@@ -79,6 +79,18 @@ class RidgeMap:
             return float(self.response[r, c])
         return 0.0
 
+    def values(self, points: np.ndarray) -> np.ndarray:
+        """The contrast at each of `points` (caller's frame, shape (..., 2)); 0 outside the region. One call for
+        many points: reading a line's whole width point by point costs a Python call per pixel."""
+        pts = np.asarray(points, np.float64)
+        pic = self.to_picture(pts.reshape(-1, 2))
+        c = np.rint(pic[:, 0]).astype(np.int64) - self.origin[0]
+        r = np.rint(pic[:, 1]).astype(np.int64) - self.origin[1]
+        ok = (r >= 0) & (r < self.response.shape[0]) & (c >= 0) & (c < self.response.shape[1])
+        out = np.zeros(len(c), np.float64)
+        out[ok] = self.response[r[ok], c[ok]]
+        return out.reshape(pts.shape[:-1])
+
     def inside(self, p: np.ndarray) -> bool:
         """Whether `p` (caller's frame) lies inside the garment, clear of its outline's stroke."""
         if self.interior is None:
@@ -96,7 +108,7 @@ class RidgeMap:
         ts = np.arange(0.0, length, 1.0) / max(length, 1e-9)
         offsets = np.arange(-across, across + 1e-9, 1.0)
         points = start + ts[:, None] * d
-        values = np.array([max(self.at(p + o * n) for o in offsets) for p in points])
+        values = self.values(points[:, None, :] + offsets[None, :, None] * n).max(axis=1)
         return points, values
 
     def peaks(self, values: np.ndarray) -> list[int]:
@@ -110,8 +122,8 @@ class RidgeMap:
         """The point of strongest contrast within `radius` px of `p` (a peak found on a profile lies beside a
         thin slanted line, not on it)."""
         offsets = np.arange(-radius, radius + 1e-9, 1.0)
-        best = max(((self.at(p + np.array([dx, dy])), dx, dy) for dx in offsets for dy in offsets), key=lambda t: t[0])
-        return p + np.array([best[1], best[2]])
+        shifts = np.stack(np.meshgrid(offsets, offsets, indexing="ij"), axis=-1).reshape(-1, 2)  # dx-major
+        return p + shifts[int(np.argmax(self.values(p + shifts)))]
 
     def heading(self, p: np.ndarray, towards: np.ndarray, spread_deg: float = 80.0) -> np.ndarray:
         """The direction of the line through `p`: of those within `spread_deg` of `towards`, the one along which
@@ -119,11 +131,13 @@ class RidgeMap:
         base = np.arctan2(towards[1], towards[0])
         length = max(3.0, self.unit)
         best, best_d = -1.0, np.asarray(towards, np.float64)
-        for a in np.radians(np.arange(-spread_deg, spread_deg + 1e-9, 5.0)):
-            d = np.array([np.cos(base + a), np.sin(base + a)])
-            total = sum(self.at(p + t * d) for t in np.arange(1.0, length + 1e-9, 1.0))
+        angles = base + np.radians(np.arange(-spread_deg, spread_deg + 1e-9, 5.0))
+        ds = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+        ts = np.arange(1.0, length + 1e-9, 1.0)
+        totals = self.values(p + ts[None, :, None] * ds[:, None, :]).sum(axis=1)
+        for total, d in zip(totals, ds, strict=True):
             if total > best:
-                best, best_d = total, d
+                best, best_d = float(total), d
         return best_d
 
     def follow(
@@ -149,7 +163,7 @@ class RidgeMap:
             steps += 1
             q = p + step * d
             n = np.array([-d[1], d[0]])
-            values = [self.at(q + o * n) for o in reach]
+            values = self.values(q + reach[:, None] * n)
             k = int(np.argmax(values))
             if values[k] >= threshold:
                 strong += 1

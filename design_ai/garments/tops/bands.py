@@ -65,4 +65,5 @@ def _held(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, threshold: float) -> f
     if len(ts) < 4:
         return 0.0
     offsets = np.arange(-0.12 * unit, 0.12 * unit + 1e-9, 1.0)
-    return float(np.mean([max(ridges.at(a + t * u + o * n) for o in offsets) >= threshold for t in ts]))
+    grid = a + ts[:, None, None] * u + offsets[None, :, None] * n
+    return float(np.mean(ridges.values(grid).max(axis=1) >= threshold))

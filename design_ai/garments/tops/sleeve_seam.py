@@ -35,8 +35,9 @@ def sleeve_seam(
     # Where the seam leaves the underarm: the strongest line crossing an arc 2 cm round it, from straight up
     # to level inwards (an armhole can leave the underarm level before it rises), every 3°.
     angles = np.radians(np.arange(0.0, 90.0 + 1e-9, 3.0))
-    arc = [underarm + 2.0 * unit * np.array([-out * np.sin(a), -np.cos(a)]) for a in angles]
-    values = np.array([max(ridges.at(q + o * (q - underarm) / (2.0 * unit)) for o in (-1.0, 0.0, 1.0)) for q in arc])
+    radial = np.stack([-out * np.sin(angles), -np.cos(angles)], axis=1)
+    arc = underarm + 2.0 * unit * radial
+    values = ridges.values(arc[:, None, :] + np.array([-1.0, 0.0, 1.0])[None, :, None] * radial[:, None, :]).max(1)
     if not len(values) or values.max() < ridges.floor():
         return None
     i = int(np.argmax(values))
@@ -72,7 +73,10 @@ def slit_top(ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray) -> np.ndarr
     offsets = np.arange(-0.3 * unit, 0.3 * unit + 1e-9, 1.0)
 
     def best(q: np.ndarray) -> tuple[float, np.ndarray]:
-        return max(((ridges.at(q + o * n), q + o * n) for o in offsets), key=lambda t: t[0])
+        across = q + offsets[:, None] * n
+        values = ridges.values(across)
+        k = int(np.argmax(values))
+        return float(values[k]), across[k]
 
     first = [best(underarm + k * u)[0] for k in np.arange(0.5 * unit, 1.5 * unit, 1.0)]
     if not first or max(first) < ridges.floor():
