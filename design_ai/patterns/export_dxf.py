@@ -23,34 +23,34 @@ piece's origin; the ASTM layers (numbered, never named) hold:
 The model space holds the style system text (layer 1) and one INSERT per block, laid out in rows (one row per
 size, smallest at the bottom) that never overlap.
 
-Writing: the document is `ezdxf.new("R12", setup=False)` (no ezdxf arrow blocks or styles) and is written by
-ezdxf's ASTM-D6673 exporter (`ezdxf.addons.gerber_D6673`), which leaves out the $MODEL_SPACE/$PAPER_SPACE layout
-blocks that Gerber's parser rejects and the TABLES section. That exporter writes an empty HEADER; we fill it with
-$ACADVER, $INSBASE, $EXTMIN and $EXTMAX (the drawing's extents, texts included), because readers that find no or default
-extents (±1e20, what ezdxf writes for a drawing whose corner is at (0, 0)) draw everything at one point.
-`header=False` keeps the exporter's empty header.
+Writing: `build_dxf` gives the drawing as an ezdxf document (`ezdxf.new("R12", setup=False)`: no arrow blocks or
+styles), laid out as ezdxf's ASTM-D6673 exporter (`ezdxf.addons.gerber_D6673`) expects: it leaves out the
+$MODEL_SPACE/$PAPER_SPACE layout blocks that Gerber's parser rejects and the TABLES section. `write_dxf` writes
+the same BLOCKS and ENTITIES sections directly, tag for tag what that exporter writes (a test compares them),
+because ezdxf's generic entity export took half the time of the whole extraction chain. The exporter writes an
+empty HEADER; we write $ACADVER, $INSBASE, $EXTMIN and $EXTMAX (the drawing's extents, texts included),
+because readers that find no or default extents (±1e20, what ezdxf writes for a drawing whose corner is at
+(0, 0)) draw everything at one point. `header=False` keeps the exporter's empty header.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import ezdxf
 import numpy as np
-from ezdxf.addons import gerber_D6673
 from ezdxf.document import Drawing
-from ezdxf.layouts import BlockLayout
 from shapely.geometry import LineString, Point, Polygon
 
 from design_ai.patterns.model import PatternSet, Piece
 
-__all__ = ["LAYERS", "MM_PER_CM", "block_name", "build_dxf", "notch_segment", "write_dxf"]
+__all__ = ["LAYERS", "MM_PER_CM", "block_name", "build_dxf", "dxf_text", "notch_segment", "write_dxf"]
 
 MM_PER_CM = 10.0
 LAYERS = {
@@ -116,26 +116,47 @@ def _turn_flags(points: Sequence[tuple[float, float]]) -> list[bool]:
     return list(np.degrees(turn) > TURN_ANGLE_DEG)
 
 
-def _fill_block(blk: BlockLayout, piece: Piece, points: bool) -> tuple[float, float, float, float]:
+@dataclass
+class _Block:
+    """One piece's drawing, kept as plain entities so it can be rendered by ezdxf (`build_dxf`) or written
+    straight to DXF text (`write_dxf`)."""
+
+    name: str
+    entities: list[tuple] = field(default_factory=list)  # ("POLYLINE", layer, points, closed) | ("LINE", ...)
+
+    def polyline(self, points: list[tuple[float, float]], layer: str, closed: bool = False) -> None:
+        self.entities.append(("POLYLINE", layer, points, closed))
+
+    def line(self, a: tuple[float, float], b: tuple[float, float], layer: str) -> None:
+        self.entities.append(("LINE", layer, a, b))
+
+    def point(self, p: tuple[float, float], layer: str) -> None:
+        self.entities.append(("POINT", layer, p))
+
+    def text(self, text: str, at: tuple[float, float], height: float, layer: str) -> None:
+        self.entities.append(("TEXT", layer, text, at, height))
+
+
+def _fill_block(blk: _Block, piece: Piece, points: bool) -> tuple[float, float, float, float]:
     """Draw one piece into its block; return the block's bounding box in mm (text boxes estimated generously)."""
     cut = _mm(piece.cut_cm)
-    blk.add_polyline2d(cut, close=True, dxfattribs={"layer": LAYERS["boundary"]})
+    blk.polyline(cut, LAYERS["boundary"], closed=True)
     if points:
         for (x, y), turn in zip(cut, _turn_flags(cut), strict=True):
-            blk.add_point((x, y), dxfattribs={"layer": LAYERS["turn_point" if turn else "curve_point"]})
-    blk.add_polyline2d(_mm(piece.sew_cm), close=True, dxfattribs={"layer": LAYERS["sew"]})
+            blk.point((x, y), LAYERS["turn_point" if turn else "curve_point"])
+    blk.polyline(_mm(piece.sew_cm), LAYERS["sew"], closed=True)
     (gx0, gy0), (gx1, gy1) = _mm(piece.grain_cm)
-    blk.add_line((gx0, gy0), (gx1, gy1), dxfattribs={"layer": LAYERS["grain"]})
+    blk.line((gx0, gy0), (gx1, gy1), LAYERS["grain"])
     for notch in piece.notches_cm:
         a, b = notch_segment(piece, notch)
-        blk.add_line(_mm([a])[0], _mm([b])[0], dxfattribs={"layer": LAYERS["notch"]})
+        blk.line(_mm([a])[0], _mm([b])[0], LAYERS["notch"])
     for line in piece.internal_cm:
         if len(line) >= 2:
-            blk.add_polyline2d(_mm(line), dxfattribs={"layer": LAYERS["internal"]})
+            blk.polyline(_mm(line), LAYERS["internal"])
     if piece.on_fold:
         ys = [y for x, y in piece.cut_cm if abs(x) < 1e-9]
         if len(ys) >= 2:
-            blk.add_line((0.0, min(ys) * MM_PER_CM), (0.0, max(ys) * MM_PER_CM), dxfattribs={"layer": LAYERS["mirror"]})
+            blk.line((0.0, min(ys) * MM_PER_CM), (0.0, max(ys) * MM_PER_CM), LAYERS["mirror"])
 
     # text beside the grain line: 7 lines, 1.5 line heights apart, centred on the grain line's middle
     xs, ys = zip(*cut, strict=True)
@@ -158,8 +179,7 @@ def _fill_block(blk: BlockLayout, piece: Piece, points: bool) -> tuple[float, fl
     box = [min(xs), min(ys), max(xs), max(ys)]
     for layer, lines in ((LAYERS["boundary"], system), (LAYERS["annotation"], notes)):
         for line in lines:
-            text = blk.add_text(_ascii(line), dxfattribs={"layer": layer, "height": height})
-            text.set_placement((x0, y))
+            blk.text(_ascii(line), (x0, y), height, layer)
             _grow(box, _text_box(line, x0, y, height))
             y -= 1.5 * height
     return box[0], box[1], box[2], box[3]
@@ -193,53 +213,138 @@ def _no_units_warning() -> Iterator[None]:
         log.removeFilter(flt)
 
 
-def build_dxf(pattern: PatternSet, *, points: bool = False) -> Drawing:
-    """The R12 document: one block per piece and size, inserted in rows, style text, header extents set.
+@dataclass
+class _Sheet:
+    """The whole drawing: blocks, their insertion points, the style text and the extents (mm)."""
 
-    `points` adds the cutting line's turn and curve points (layers 2 and 3) as POINT entities: ASTM knows them,
-    most readers (and Seamly2D's own AAMA export) do without, and they triple the number of entities.
-    """
-    with _no_units_warning():
-        doc = ezdxf.new("R12", setup=False, units=ezdxf.units.MM)
-    msp = doc.modelspace()
+    blocks: list[_Block]
+    inserts: list[tuple[str, tuple[float, float]]]
+    style: list[tuple[str, tuple[float, float]]]  # model-space text lines and their placements
+    extents: tuple[float, float, float, float]
+
+
+def _layout(pattern: PatternSet, points: bool) -> _Sheet:
+    """One block per piece and size, laid out in rows (one row per size, smallest at the bottom), the style
+    text above them, and the extents of it all."""
+    blocks: list[_Block] = []
+    inserts: list[tuple[str, tuple[float, float]]] = []
     y_row = MARGIN_MM
     extents = [math.inf, math.inf, -math.inf, -math.inf]
     for size in pattern.sizes:
         x = MARGIN_MM
         row_height = 0.0
         for piece in pattern.pieces.get(size, []):
-            name = block_name(piece)
-            blk = doc.blocks.new(name=name)
+            blk = _Block(block_name(piece))
             x0, y0, x1, y1 = _fill_block(blk, piece, points)  # block box, texts included
             dx, dy = x - x0, y_row - y0
-            msp.add_blockref(name, (dx, dy), dxfattribs={"layer": LAYERS["boundary"]})
+            blocks.append(blk)
+            inserts.append((blk.name, (dx, dy)))
             _grow(extents, (x0 + dx, y0 + dy, x1 + dx, y1 + dy))
             x += x1 - x0 + GAP_MM
             row_height = max(row_height, y1 - y0)
         y_row += row_height + GAP_MM
-    style = [
+    lines = [
         f"Style Name: {pattern.garment.upper()}",
         f"Sample Size: {pattern.base_size}",
         f"Sizes: {' '.join(pattern.sizes)}",
         "Grading Rule Table: SEAMLINE GRADE_RULES.YAML",
         "Units: METRIC",
     ]
-    for i, line in enumerate(style):
-        y = y_row + (len(style) - 1 - i) * 1.5 * TEXT_MM
-        text = msp.add_text(_ascii(line), dxfattribs={"layer": LAYERS["boundary"], "height": TEXT_MM})
-        text.set_placement((MARGIN_MM, y))
+    style = []
+    for i, line in enumerate(lines):
+        y = y_row + (len(lines) - 1 - i) * 1.5 * TEXT_MM
+        style.append((_ascii(line), (MARGIN_MM, y)))
         _grow(extents, _text_box(line, MARGIN_MM, y, TEXT_MM))
     # Never leave the extents at ezdxf's +-1e20 defaults (DESIGN.md, "$EXTMIN trap"). Computed from the geometry
     # placed above rather than with ezdxf.bbox.extents, which takes longer than the rest of the export; the
     # tests check that these extents contain ezdxf.bbox.extents(msp).
-    doc.header["$EXTMIN"] = (extents[0], extents[1], 0.0)
-    doc.header["$EXTMAX"] = (extents[2], extents[3], 0.0)
+    return _Sheet(blocks, inserts, style, (extents[0], extents[1], extents[2], extents[3]))
+
+
+def build_dxf(pattern: PatternSet, *, points: bool = False) -> Drawing:
+    """The R12 document as an ezdxf `Drawing`: one block per piece and size, inserted in rows, style text,
+    header extents set.
+
+    `points` adds the cutting line's turn and curve points (layers 2 and 3) as POINT entities: ASTM knows them,
+    most readers (and Seamly2D's own AAMA export) do without, and they triple the number of entities.
+    """
+    sheet = _layout(pattern, points)
+    with _no_units_warning():
+        doc = ezdxf.new("R12", setup=False, units=ezdxf.units.MM)
+    msp = doc.modelspace()
+    for blk in sheet.blocks:
+        layout = doc.blocks.new(name=blk.name)
+        for kind, layer, *rest in blk.entities:
+            attribs = {"layer": layer}
+            if kind == "POLYLINE":
+                layout.add_polyline2d(rest[0], close=rest[1], dxfattribs=attribs)
+            elif kind == "LINE":
+                layout.add_line(rest[0], rest[1], dxfattribs=attribs)
+            elif kind == "POINT":
+                layout.add_point(rest[0], dxfattribs=attribs)
+            else:
+                layout.add_text(rest[0], dxfattribs={**attribs, "height": rest[2]}).set_placement(rest[1])
+    for name, at in sheet.inserts:
+        msp.add_blockref(name, at, dxfattribs={"layer": LAYERS["boundary"]})
+    for line, at in sheet.style:
+        msp.add_text(line, dxfattribs={"layer": LAYERS["boundary"], "height": TEXT_MM}).set_placement(at)
+    x0, y0, x1, y1 = sheet.extents
+    doc.header["$EXTMIN"] = (x0, y0, 0.0)
+    doc.header["$EXTMAX"] = (x1, y1, 0.0)
     msp.dxf.extmin = doc.header["$EXTMIN"]
     msp.dxf.extmax = doc.header["$EXTMAX"]
     return doc
 
 
-def _header(doc: Drawing) -> str:
+def _tags(out: list[str], *pairs: tuple[int, object]) -> None:
+    """DXF group code / value lines as ezdxf writes them (codes right-aligned in 3, floats as repr)."""
+    for code, value in pairs:
+        out.append(f"{code:>3}\n{float(value)!r}\n" if isinstance(value, float) else f"{code:>3}\n{value}\n")
+
+
+def _entity(out: list[str], entity: tuple) -> None:
+    kind, layer, *rest = entity
+    if kind == "POLYLINE":
+        pts, closed = rest
+        _tags(out, (0, "POLYLINE"), (8, layer), (66, 1), (10, 0.0), (20, 0.0), (30, 0.0), (70, 1 if closed else 0))
+        for x, y in pts:
+            _tags(out, (0, "VERTEX"), (8, layer), (10, float(x)), (20, float(y)), (30, 0.0), (70, 0))
+        _tags(out, (0, "SEQEND"), (8, layer))
+    elif kind == "LINE":
+        (ax, ay), (bx, by) = rest
+        _tags(out, (0, "LINE"), (8, layer), (10, float(ax)), (20, float(ay)), (30, 0.0),
+              (11, float(bx)), (21, float(by)), (31, 0.0))  # fmt: skip
+    elif kind == "POINT":
+        (x, y) = rest[0]
+        _tags(out, (0, "POINT"), (8, layer), (10, float(x)), (20, float(y)), (30, 0.0))
+    else:
+        text, (x, y), height = rest
+        _tags(out, (0, "TEXT"), (8, layer), (10, float(x)), (20, float(y)), (30, 0.0), (40, float(height)),
+              (1, text), (11, float(x)), (21, float(y)), (31, 0.0))  # fmt: skip
+
+
+def _sheet_text(sheet: _Sheet) -> str:
+    """The BLOCKS and ENTITIES sections and EOF, tag for tag what ezdxf's ASTM-D6673 exporter writes for the
+    same drawing (`tests/patterns/test_exports.py` compares them byte for byte): writing them directly takes a
+    fraction of the time ezdxf's generic entity export does, which was half of the whole extraction chain."""
+    out: list[str] = []
+    _tags(out, (0, "SECTION"), (2, "BLOCKS"))
+    for blk in sheet.blocks:
+        _tags(out, (0, "BLOCK"), (8, "0"), (2, blk.name), (70, 0), (10, 0.0), (20, 0.0), (30, 0.0), (3, blk.name),
+              (1, ""))  # fmt: skip
+        for entity in blk.entities:
+            _entity(out, entity)
+        _tags(out, (0, "ENDBLK"), (8, "0"))
+    _tags(out, (0, "ENDSEC"), (0, "SECTION"), (2, "ENTITIES"))
+    for name, (x, y) in sheet.inserts:
+        _tags(out, (0, "INSERT"), (8, LAYERS["boundary"]), (2, name), (10, float(x)), (20, float(y)), (30, 0.0))
+    for line, at in sheet.style:
+        _entity(out, ("TEXT", LAYERS["boundary"], line, at, TEXT_MM))
+    _tags(out, (0, "ENDSEC"), (0, "EOF"))
+    return "".join(out)
+
+
+def _header(extents: Sequence[float]) -> str:
     """A minimal R12 HEADER section: version, insertion base and drawing extents."""
 
     def point(code: int, xyz: Sequence[float]) -> str:
@@ -249,22 +354,22 @@ def _header(doc: Drawing) -> str:
         "  0\nSECTION\n  2\nHEADER\n"
         "  9\n$ACADVER\n  1\nAC1009\n"
         f"  9\n$INSBASE\n{point(10, (0.0, 0.0, 0.0))}"
-        f"  9\n$EXTMIN\n{point(10, doc.header['$EXTMIN'])}"
-        f"  9\n$EXTMAX\n{point(10, doc.header['$EXTMAX'])}"
+        f"  9\n$EXTMIN\n{point(10, (extents[0], extents[1], 0.0))}"
+        f"  9\n$EXTMAX\n{point(10, (extents[2], extents[3], 0.0))}"
         "  0\nENDSEC\n"
     )
 
 
+_EMPTY_HEADER = "  0\nSECTION\n  2\nHEADER\n  0\nENDSEC\n"
+
+
+def dxf_text(pattern: PatternSet, *, header: bool = True, points: bool = False) -> str:
+    """The ASTM D6673-style DXF R12 text (mm) of every size's pieces of `pattern`."""
+    sheet = _layout(pattern, points)
+    return (_header(sheet.extents) if header else _EMPTY_HEADER) + _sheet_text(sheet)
+
+
 def write_dxf(pattern: PatternSet, path: str | os.PathLike[str], *, header: bool = True, points: bool = False) -> None:
     """Write every size's pieces of `pattern` to `path` as an ASTM D6673-style DXF R12 file in mm."""
-    doc = build_dxf(pattern, points=points)
-    stream = io.StringIO()
-    gerber_D6673.export_stream(doc, stream)
-    text = stream.getvalue()
-    empty = "  0\nSECTION\n  2\nHEADER\n  0\nENDSEC\n"
-    if header:
-        if not text.startswith(empty):
-            raise RuntimeError("unexpected output of ezdxf's ASTM-D6673 exporter: no empty HEADER section first")
-        text = _header(doc) + text[len(empty) :]
     with open(path, "wb") as fh:
-        fh.write(text.encode("ascii", errors="dxfreplace"))
+        fh.write(dxf_text(pattern, header=header, points=points).encode("ascii", errors="dxfreplace"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import ezdxf
 import numpy as np
 import pytest
 from ezdxf import bbox
+from ezdxf.addons import gerber_D6673
 from needs import missing
 from PIL import Image
 from shapely.geometry import box
@@ -23,7 +25,7 @@ from shapely.geometry import box
 from design_ai.errors import UserError
 from design_ai.garments.tops.flat import PRESETS
 from design_ai.patterns.accuracy import truth_cm
-from design_ai.patterns.export_dxf import block_name, build_dxf, write_dxf
+from design_ai.patterns.export_dxf import block_name, build_dxf, dxf_text, write_dxf
 from design_ai.patterns.export_svg import SIZE_COLOURS, graded_nest_png, graded_nest_svg, svg_document, write_svg
 from design_ai.patterns.grading import graded_pattern
 from design_ai.patterns.model import PatternSet, Piece
@@ -151,6 +153,18 @@ def test_dxf_without_header_is_the_exporters_own(pattern: PatternSet, tmp_path: 
     layers = Counter(e.dxf.layer for e in doc.blocks["FRONT_M"])
     assert layers["2"] > 0 and layers["3"] > 0  # turn and curve points
     assert not doc.audit().has_errors
+
+
+@pytest.mark.parametrize("garment", ["tshirt", "hoodie"])
+@pytest.mark.parametrize("points", [False, True])
+def test_dxf_text_is_tag_for_tag_what_ezdxfs_astm_exporter_writes(garment: str, points: bool) -> None:
+    """`write_dxf` writes the entities itself (ezdxf's generic export took half the extraction chain's time);
+    what it writes must stay exactly what ezdxf's ASTM-D6673 exporter writes for the same drawing."""
+    measured = BOXY_M | {"hood_height": 35.0, "hood_width": 25.0, "hem_band_height": 6.0, "cuff_height": 6.0}
+    pattern = graded_pattern(garment, "M", measured, ["S", "M", "XL"])
+    stream = io.StringIO()
+    gerber_D6673.export_stream(build_dxf(pattern, points=points), stream)
+    assert dxf_text(pattern, header=False, points=points) == stream.getvalue()
 
 
 def _pdf_path_ops(pdf: bytes) -> int:
