@@ -172,7 +172,11 @@ def cut_polygon(sew: Sequence[Point], allowances: Sequence[float], *, fold_x0: b
     fast = Polygon(ring)
     # Valid, and holding every edge's band: beside an edge without allowance the mitre follows that edge's line,
     # which cuts a tapered hem's corner short of its band.
-    held = fast.is_valid and fast.buffer(1e-9).covers(shapely.union_all(shapely.polygons(bands)))
+    held = False
+    if fast.is_valid:
+        grown = fast.buffer(1e-9)
+        shapely.prepare(grown)
+        held = bool(shapely.covers(grown, shapely.polygons(bands)).all())
     if held and fast.contains(sew_poly):
         return _finish_cut(fast, pts, fold_x0)
     x, y = bands[:, :, 0], bands[:, :, 1]
