@@ -740,6 +740,29 @@ def measure_top(
     )
 
 
+def _symmetric_slits(
+    ridges: RidgeMap, tops: tuple[np.ndarray | None, np.ndarray | None], axis_x: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both slits' tops, when they agree (within 1.5 cm in height). A flat is drawn symmetric: where one side's
+    trace stopped short (its strokes merged into one too wide to stand out) or found none, the deeper side's top
+    stands for both, if the other side shows a line at its mirror image."""
+    unit = ridges.unit
+    found = [t for t in tops if t is not None]
+    if len(found) == 2 and abs(found[0][1] - found[1][1]) <= 1.5 * unit:
+        return found[0], found[1]
+    if not found:
+        return None
+    deeper = min(found, key=lambda t: float(t[1]))  # the higher top: a trace can stop short, not run past
+    mirror = np.array([2.0 * axis_x - deeper[0], deeper[1]])
+    radius = max(2.0, 0.3 * unit)
+    snapped = ridges.snap(mirror, radius)
+    if ridges.at(snapped) < ridges.floor():
+        return None
+    right = deeper if deeper[0] >= axis_x else snapped
+    left = snapped if deeper[0] >= axis_x else deeper
+    return right, left
+
+
 def _first_bend(path: np.ndarray, hps: np.ndarray, sleeve_top: np.ndarray | None, unit: float) -> np.ndarray | None:
     """The first corner (12° or more) of a half outline from the HPS towards the sleeve's top corner, at least
     3 cm from the HPS; None when there is none before the sleeve's end."""
@@ -767,6 +790,12 @@ def _hangs(half: _Half) -> bool:
     # side seam's line (a sleeve held out at 40° lies far off it)
     off = abs(float((half.sleeve_bottom - half.side_line.point) @ half.side_line.normal))
     return along and off <= 0.2 * length
+
+
+def _touches(half: _Half, unit: float) -> bool:
+    """Whether the sleeve's opening meets the body: its bottom corner is the outline's underarm (within 1.5 cm),
+    so the slit between the sleeve's inner edge and the body is closed over its whole depth."""
+    return half.sleeve_bottom is not None and float(np.hypot(*(half.sleeve_bottom - half.underarm))) <= 1.5 * unit
 
 
 def _onto_outline(upright: np.ndarray, p: np.ndarray, edge: float) -> np.ndarray:
@@ -862,11 +891,13 @@ def _interior_lines(
             neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
     sleeve = shoulders = underarms = None
     underarm_r, underarm_l = r.underarm, unmirror(lm.underarm)
-    if r.sleeve_bottom is not None and lm.sleeve_bottom is not None and _hangs(r) and _hangs(lm):
+    if all(h.sleeve_bottom is not None and (_hangs(h) or _touches(h, unit)) for h in (r, lm)):
         side_up = -r.side_line.direction, -lm.side_line.direction * np.array([-1.0, 1.0])
-        tops = (slit_top(ridges, underarm_r, side_up[0]), slit_top(ridges, underarm_l, side_up[1]))
-        if tops[0] is not None and tops[1] is not None and abs(tops[0][1] - tops[1][1]) <= 1.5 * unit:
-            underarms = (tops[0], tops[1])
+        tops = _symmetric_slits(
+            ridges, (slit_top(ridges, underarm_r, side_up[0]), slit_top(ridges, underarm_l, side_up[1])), axis_x
+        )
+        if tops is not None:
+            underarms = tops
             underarm_r, underarm_l = tops
     if sleeved:
         found = [sleeve_seam(ridges, ua, sp, h, axis_x)

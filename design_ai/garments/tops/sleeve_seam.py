@@ -16,7 +16,7 @@ from design_ai.patterns.ridges import RidgeMap
 
 __all__ = ["sleeve_seam", "slit_top"]
 
-_SLIT_MOST_CM = 6.0  # the deepest slit the outline closes over
+_SLIT_MOST_CM = 13.0  # the deepest slit the outline closes over
 _NECK_CM = 7.0  # a seam ending this close to the HPS (or inwards of it) ends on the neckline: a raglan's
 
 
