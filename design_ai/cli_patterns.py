@@ -73,6 +73,7 @@ def pattern_extract(
     result = {
         "garment": bundle.pattern.garment,
         "features": dict(bundle.measure.features),
+        "assumed": dict(bundle.measure.assumed),
         "measurements_cm": {k: round(v, 2) for k, v in bundle.measure.measurements_cm.items()},
         "pieces": [
             {"name": p.name, "cut": p.cut, "area_cm2": round(p.area_cm2, 1)}
@@ -87,7 +88,8 @@ def pattern_extract(
         return
     typer.echo(f"{bundle.pattern.garment}, base size {bundle.pattern.base_size}, graded {', '.join(size_list)}")
     for name, value in result["measurements_cm"].items():
-        typer.echo(f"  {name:<16} {value:7.1f} cm")
+        why = bundle.measure.assumed.get(name)
+        typer.echo(f"  {name:<16} {value:7.1f} cm" + (f"  (assumed: {why})" if why else ""))
     for p in result["pieces"]:
         typer.echo(f"  piece {p['name']:<10} cut {p['cut']}  {p['area_cm2']:8.1f} cm²")
     if "marker" in result:

@@ -94,3 +94,18 @@ def test_marker_nest_benchmark_format(tmp_path: Path) -> None:
     path.write_text("{not json")
     bad = seamline("marker", "nest", str(path), "--seconds", "1")
     assert bad.returncode == 2 and "tiny.json" in bad.stderr
+
+
+def test_a_band_without_its_seam_is_extracted_and_said_to_be_assumed(tmp_path: Path) -> None:
+    """A one-colour filled sweatshirt flat (FreeSewing's Sven) draws its rib band and cuffs without seams: the
+    pattern is still made, with the block's standard band, and both the listing and pattern.json say so."""
+    picture = Path(__file__).parent / "patterns/freesewing/images/073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png"
+    out = tmp_path / "out"
+    res = seamline("pattern", "extract", str(picture), "--garment", "sweatshirt", "--px-per-cm", "11.491",
+                   "--out", str(out), "--sizes", "M", "--seconds", "1")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "hem_band_height      6.0 cm  (assumed: no hem band seam drawn" in res.stdout, res.stdout
+    data = json.loads((out / "pattern.json").read_text())
+    assert set(data["assumed"]) == {"hem_band_height", "cuff_height"}
+    assert data["measurements_cm"]["cuff_height"] == 6.0
+    assert {"hem_band", "cuff"} <= {p["name"] for p in data["pieces"]}

@@ -37,6 +37,9 @@ class Pom:
     name: str  # the key in pattern.json's measurements_cm
     definition: str  # how to take it, on the garment laid flat (DESIGN.md's words)
     tolerance_cm: float  # ± on a finished garment: the tech pack's tolerance column
+    # Used when a picture does not show what the POM is defined by (DESIGN.md: a band is read "where drawn");
+    # None: the POM is always shown, and a picture without it is refused.
+    standard_cm: float | None = None
 
     @property
     def label(self) -> str:

@@ -107,6 +107,7 @@ def pattern_json(bundle: PatternBundle) -> dict[str, Any]:
         "base_size": p.base_size,
         "measurements_cm": {k: round(v, 2) for k, v in m.measurements_cm.items()},
         "features": dict(m.features),
+        "assumed": dict(m.assumed),  # POMs the picture does not show: the garment's standard, and why
         "pieces": [piece.as_json() for piece in p.pieces[p.base_size]],
         "sizes": p.sizes,
         "graded_measurements_cm": {s: {k: round(v, 2) for k, v in ms.items()} for s, ms in p.measurements_cm.items()},

@@ -64,6 +64,7 @@ class SketchReference:
     measurements_cm: dict[str, float]  # empty when not measured
     note: str | None = None  # why POMs are not compared
     features: dict[str, str] = field(default_factory=dict)  # what the sketch shows beyond its POMs (a raglan)
+    assumed: frozenset[str] = frozenset()  # POMs the sketch does not show (set to the standard): not compared
     _placed_errors: dict[Placement, str | None] = field(default_factory=dict, repr=False)
 
     @property
@@ -99,7 +100,7 @@ def reference_for(
     except UserError as exc:
         return SketchReference(sketch, garment, mask, None, {}, f"POMs not compared: sketch not measured ({exc})")
     return SketchReference(sketch, garment, mask, measured.px_per_cm, dict(measured.measurements_cm),
-                           features=dict(measured.features))  # fmt: skip
+                           features=dict(measured.features), assumed=frozenset(measured.assumed))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -210,5 +211,9 @@ def compare_draft(
         return done(**scale, pom_error=f"POMs not measured: {exc}")
     draft_cm = {k: round(v, 2) for k, v in measured.measurements_cm.items()}
     sketch_cm = {k: round(v, 2) for k, v in reference.measurements_cm.items()}
-    deltas = {k: round(draft_cm[k] - reference.measurements_cm[k], 2) for k in sketch_cm if k in draft_cm}
+    # a POM shown by only one of the two (a band seam the draft leaves out) was not read on both: not compared
+    unread = reference.assumed | set(measured.assumed)
+    deltas = {
+        k: round(draft_cm[k] - reference.measurements_cm[k], 2) for k in sketch_cm if k in draft_cm and k not in unread
+    }
     return done(**scale, pom_delta_cm=deltas, sketch_cm=sketch_cm, draft_cm=draft_cm)

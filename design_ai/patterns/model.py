@@ -26,6 +26,9 @@ class GarmentMeasure:
     stage_seconds: dict[str, float] = field(default_factory=dict, compare=False)
     # What the picture shows of the design beyond its POMs, for drafting: e.g. {"sleeve": "raglan"}.
     features: dict[str, str] = field(default_factory=dict)
+    # POMs the picture does not show (a band drawn without its seam), set to the garment's standard: POM -> why.
+    # They are in measurements_cm (a pattern needs them) but were not read, so nothing compares them.
+    assumed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,8 @@ def cut_polygon(sew: Sequence[Point], allowances: Sequence[float], *, fold_x0: b
     if len(corners):
         parts += [g for g in shapely.convex_hull(shapely.multipoints(corners)) if g.area > 1e-10]
     parts.append(sew_poly)
+    if fast.is_valid:  # where it is valid the offset ring is cut too: the union only adds what it leaves out
+        parts.append(fast)
     return _finish_cut(shapely.unary_union(parts), pts, fold_x0)
 
 

@@ -23,7 +23,6 @@ SHORT = {
     "003_tshirt_designer_line_teagan-cisMaleAdult50.jpg",
     "014_tshirt_designer_line_teagan-cisMaleAdult40.png",
     "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
-    "017_tshirt_cutout_line_teagan_fitted-cisFemaleAdult42.jpg",
     "020_tshirt_cutout_line_teagan-cisMaleAdult40.jpg",
     "024_longsleeve_cutout_line_sven_noribbing-cisFemaleAdult34.jpg",
     "025_longsleeve_designer_filled_sven_noribbing-cisMaleAdult36.jpg",
@@ -35,7 +34,6 @@ SHORT = {
     "033_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult36.jpg",
     "034_longsleeve_cutout_filled_sven_noribbing-cisMaleAdult44.png",
     "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg",
-    "036_longsleeve_designer_draft_sven_noribbing-cisFemaleAdult34.jpg",
     "038_longsleeve_designer_draft_sven_noribbing-cisMaleAdult48.jpg",
     "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg",
     "043_tank_designer_draft_aaron-cisFemaleAdult36.jpg",
@@ -52,12 +50,9 @@ SHORT = {
     "067_sweatshirt_designer_line_sven-cisMaleAdult50.jpg",
     "068_sweatshirt_cutout_draft_sven-cisFemaleAdult32.jpg",
     "069_sweatshirt_designer_draft_sven-cisFemaleAdult40.jpg",
-    "070_sweatshirt_cutout_line_sven-cisMaleAdult38.png",
     "072_sweatshirt_cutout_draft_sven-cisFemaleAdult40.jpg",
     "073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png",
     "075_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
-    "076_sweatshirt_designer_line_sven-cisFemaleAdult40.jpg",
-    "077_sweatshirt_designer_draft_sven-cisFemaleAdult32.jpg",
     "078_sweatshirt_designer_draft_sven-cisMaleAdult38.jpg",
     "081_hoodie_cutout_line_hugo-cisFemaleAdult42.jpg",
     "082_hoodie_cutout_draft_hugo-cisMaleAdult40.jpg",
@@ -99,8 +94,19 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 14 and overall["within_1cm"] >= 0.89 and overall["mae_cm"] <= 0.65, overall
-    for garment, least in (("tshirt", 0.97), ("tank", 0.92), ("longsleeve", 0.83), ("sweatshirt", 0.85),
-                           ("hoodie", 0.89)):  # fmt: skip
+    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.905 and overall["mae_cm"] <= 0.58, overall
+    assert overall["assumed"] <= 11, overall  # bands drawn without their seams
+    for garment, least in (("tshirt", 0.975), ("tank", 0.92), ("longsleeve", 0.85), ("sweatshirt", 0.88),
+                           ("hoodie", 0.90)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least, (garment, part)
+
+
+def test_a_band_drawn_without_its_seam_is_assumed_not_refused(results: dict[str, CaseResult]) -> None:
+    """A filled flat in one colour draws its rib band and cuffs without their seams: DESIGN.md reads a band
+    "where drawn", so the top is measured, and the band's POMs are the block's standard, said so, never compared."""
+    r = results["073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png"]
+    assert r.refusal is None
+    assert r.assumed == ("cuff_height", "hem_band_height")
+    assert set(r.errors_cm) == set(r.case.truth_cm) - set(r.assumed)
+    assert all(abs(e) <= 1.0 for e in r.errors_cm.values()), r.errors_cm

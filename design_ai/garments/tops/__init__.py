@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 
     from design_ai.patterns.model import GarmentMeasure, Piece
 
-__all__ = ["HOODIE", "LONGSLEEVE", "SWEATSHIRT", "TANK", "TOP_POMS", "TSHIRT", "Top"]
+__all__ = ["HOODIE", "LONGSLEEVE", "RIB_BAND_CM", "SWEATSHIRT", "TANK", "TOP_POMS", "TSHIRT", "Top"]
 
 _HERE = Path(__file__).resolve().parent
+
+RIB_BAND_CM = 6.0
+"""The block's rib hem band and cuff height (the sweatshirt and hoodie flats draw it): what a pattern uses when a
+flat draws no band seam to read it from."""
 
 TOP_POMS: dict[str, Pom] = {
     p.name: p
@@ -37,8 +41,8 @@ TOP_POMS: dict[str, Pom] = {
         Pom("sleeve_opening", "flat, across the sleeve hem", 0.5),
         Pom("neck_width", "HPS to HPS", 0.5),
         Pom("front_neck_drop", "HPS line to the front neck at centre", 0.5),
-        Pom("hem_band_height", "band seam to the lower edge of the hem band", 0.3),
-        Pom("cuff_height", "cuff seam to the cuff's end", 0.3),
+        Pom("hem_band_height", "band seam to the lower edge of the hem band", 0.3, standard_cm=RIB_BAND_CM),
+        Pom("cuff_height", "cuff seam to the cuff's end", 0.3, standard_cm=RIB_BAND_CM),
         Pom("hood_height", "HPS line straight up to the top of the hood, as drawn", 1.0),
         Pom("hood_width", "the hood's widest extent across, as drawn", 1.0),
     )

@@ -207,8 +207,12 @@ def _sleeve_runs(
     # corner to it runs along the sleeve. Of the pairs across, the one farthest out from the HPS: a cuff
     # drawn in at its seam makes a step whose corner pairs with the cuff's end corner, across the sleeve
     # from a cuff's end edge, and the sleeve's end is the outer pair.
-    across = [p for p in pairs if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)
-              and not any(p[0] < i < p[1] and t >= 60.0 for i, t in corners)]  # a hem is one edge: no corner in it
+    across = [
+        p
+        for p in pairs
+        if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)
+        and not any(p[0] < i < p[1] and t >= 60.0 for i, t in corners)
+    ]  # a hem is one edge: no corner in it
     i_st, i_sb = max(across, key=lambda p: _reach(path, p, i_hps)) if across else pairs[0]
     # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
     # whatever the sleeve: from the peak on, a long sleeve's underseam can be most of what follows.
@@ -722,8 +726,18 @@ def measure_top(
         px["hood_height"] = hps_y - hood.top_y - sil.edge_px  # the outline lies outside the drawn edge
         px["hood_width"] = hood.width - 2 * sil.edge_px
         upright_lm["hood_top"] = np.array([float(centre[0]), hood.top_y + sil.edge_px])
+    assumed: dict[str, str] = {}
     if spec.banded:
-        px.update(_band_heights(rgb, sil.mask, to_picture, (r, lm), unmirror, unit, garment))
+        for pom, value in _band_heights(rgb, sil.mask, to_picture, (r, lm), unmirror, unit).items():
+            if value is not None:
+                px[pom] = value
+            elif (spec_pom := spec.pom(pom)) is not None and (standard := spec_pom.standard_cm) is not None:
+                # DESIGN.md reads a band "where drawn": a band without its seam is the block's standard one
+                px[pom] = standard * ppc
+                what = "hem band" if pom == "hem_band_height" else "cuff"
+                assumed[pom] = f"no {what} seam drawn: the block's standard {standard:g} cm"
+            else:
+                raise UserError(f"could not find the {pom.replace('_', ' ')} of this {garment}: no seam drawn")
 
     back = turn.T  # picture <- upright
     landmarks = {k: tuple(float(v) for v in ((p - centre) @ back + centre)) for k, p in sorted(upright_lm.items())}
@@ -737,6 +751,7 @@ def measure_top(
         image_size=(w, h),
         stage_seconds={**stages, "poms": time.perf_counter() - clock[-1]},
         features={"sleeve": sleeve} if sleeved else {},
+        assumed=assumed,
     )
 
 
@@ -820,36 +835,31 @@ def _along(upright: np.ndarray, a: np.ndarray, b: np.ndarray, unit: float) -> fl
 
 def _band_heights(
     rgb: np.ndarray, mask: np.ndarray, to_picture: Callable[[np.ndarray], np.ndarray], halves_: tuple[_Half, _Half],
-    unmirror: Callable[[np.ndarray], np.ndarray], unit: float, garment: str,
-) -> dict[str, float]:  # fmt: skip
-    """`hem_band_height` and `cuff_height` (px) of a banded top, from the seams drawn across (`bands.py`);
-    refuses, naming the band, when a seam cannot be found (a banded top without one is not what it says)."""
+    unmirror: Callable[[np.ndarray], np.ndarray], unit: float,
+) -> dict[str, float | None]:  # fmt: skip
+    """`hem_band_height` and `cuff_height` (px) of a banded top, from the seams drawn across (`bands.py`); None
+    for a band whose seam is not drawn (a filled flat in one colour shows none: the band is then not read)."""
     r, lm = halves_
 
-    def across(a: np.ndarray, b: np.ndarray, towards: np.ndarray, what: str) -> float:
+    def across(a: np.ndarray, b: np.ndarray, towards: np.ndarray) -> float | None:
         edge = b - a
         n = np.array([-edge[1], edge[0]]) / max(1e-9, float(np.hypot(*edge)))
         n = n if float((towards - (a + b) / 2) @ n) > 0 else -n
         reach = 21 * unit
         corners = [a, b, a + reach * n, b + reach * n]
         ridges = RidgeMap.build(rgb, mask, to_picture, corners, unit)
-        found = seam_across(ridges, a, b, n) if ridges is not None else None
-        if found is None:
-            raise UserError(
-                f"could not find the {what} seam of this {garment}: no solid line runs across within 20 cm of "
-                f"the {'hem' if what == 'hem band' else 'sleeve end'} (measure it as a top without bands)"
-            )
-        return found
+        return seam_across(ridges, a, b, n) if ridges is not None else None
 
     hem_l, hem_r = unmirror(lm.hem), r.hem
-    out = {"hem_band_height": across(hem_l, hem_r, (r.underarm + unmirror(lm.underarm)) / 2, "hem band")}
+    out: dict[str, float | None] = {"hem_band_height": across(hem_l, hem_r, (r.underarm + unmirror(lm.underarm)) / 2)}
     if r.sleeve_top is not None and lm.sleeve_top is not None and r.sleeve_bottom is not None:
         assert lm.sleeve_bottom is not None
         cuffs = [
-            across(r.sleeve_top, r.sleeve_bottom, r.shoulder, "cuff"),
-            across(unmirror(lm.sleeve_top), unmirror(lm.sleeve_bottom), unmirror(lm.shoulder), "cuff"),
+            across(r.sleeve_top, r.sleeve_bottom, r.shoulder),
+            across(unmirror(lm.sleeve_top), unmirror(lm.sleeve_bottom), unmirror(lm.shoulder)),
         ]
-        out["cuff_height"] = float(np.mean(cuffs))
+        found = [c for c in cuffs if c is not None]  # a flat is symmetric: one cuff's seam stands for both
+        out["cuff_height"] = float(np.mean(found)) if found else None
     return out
 
 
