@@ -44,9 +44,7 @@ SHORT = {
     "056_tank_designer_line_aaron-cisFemaleAdult36.png",
     "059_tank_designer_draft_aaron-cisMaleAdult48.jpg",
     "061_sweatshirt_designer_filled_sven-cisFemaleAdult40.png",
-    "062_sweatshirt_cutout_filled_sven-cisMaleAdult38.jpg",
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
-    "066_sweatshirt_designer_line_sven-cisMaleAdult38.jpg",
     "067_sweatshirt_designer_line_sven-cisMaleAdult50.jpg",
     "068_sweatshirt_cutout_draft_sven-cisFemaleAdult32.jpg",
     "069_sweatshirt_designer_draft_sven-cisFemaleAdult40.jpg",
@@ -54,11 +52,7 @@ SHORT = {
     "073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png",
     "075_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
     "078_sweatshirt_designer_draft_sven-cisMaleAdult38.jpg",
-    "081_hoodie_cutout_line_hugo-cisFemaleAdult42.jpg",
-    "082_hoodie_cutout_draft_hugo-cisMaleAdult40.jpg",
-    "083_hoodie_designer_line_hugo-cisMaleAdult50.png",
     "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
-    "085_hoodie_cutout_draft_hugo-cisFemaleAdult42.jpg",
     "086_hoodie_designer_draft_hugo-cisMaleAdult40.jpg",
     "087_hoodie_cutout_line_hugo-cisMaleAdult50.jpg",
     "088_hoodie_designer_draft_hugo-cisFemaleAdult30.jpg",
@@ -94,10 +88,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.905 and overall["mae_cm"] <= 0.58, overall
-    assert overall["assumed"] <= 11, overall  # bands drawn without their seams
-    for garment, least in (("tshirt", 0.975), ("tank", 0.92), ("longsleeve", 0.85), ("sweatshirt", 0.88),
-                           ("hoodie", 0.90)):  # fmt: skip
+    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.92 and overall["mae_cm"] <= 0.56, overall
+    assert overall["assumed"] <= 10, overall  # bands drawn without their seams
+    for garment, least in (("tshirt", 0.975), ("tank", 0.92), ("longsleeve", 0.84), ("sweatshirt", 0.91),
+                           ("hoodie", 0.95)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least, (garment, part)
 

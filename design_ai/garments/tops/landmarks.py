@@ -158,6 +158,9 @@ class _Half:
     hps_noise: float = 0.0  # RMS (px) of the neckline about the curve that places the HPS
 
 
+_CUFF_SIDE_CM = 4.0  # the underseam next to a long sleeve's bottom corner that places that corner
+
+
 def _underseam_peak(theta: np.ndarray, i_hps: int, i_hem: int, unit: float) -> tuple[int, float] | None:
     """(index, heading) of the heading's peak between shoulder and hem, 2 cm clear of both: on a sleeved
     half, the underseam heading back towards the body. None when that stretch is empty."""
@@ -348,7 +351,15 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         # the sleeve's own underseam the underarm (one line when nothing turns between them).
         steps = _cuff_step(corners, i_sb, i_ua, unit) if _banded(garment) else None
         under_line = line(steps[1] if steps else i_sb, i_ua)
-        cuff_side = line(i_sb, steps[0]) if steps else under_line
+        if steps:
+            cuff_side = line(i_sb, steps[0])
+        elif i_ua - i_sb > 12 * unit:
+            # A long underseam: its last few centimetres place the bottom corner (a rib cuff a little wider than
+            # the sleeve meets it at an angle too shallow to be a step, and the whole underseam's line passes
+            # above the cuff's corner).
+            cuff_side = line(i_sb, i_sb + round(_CUFF_SIDE_CM * unit))
+        else:
+            cuff_side = under_line
         # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
         side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
         hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
