@@ -20,17 +20,12 @@ CORPUS = Path(__file__).parent / "freesewing"
 CASES = corpus_cases(CORPUS)
 
 SHORT = {
-    "003_tshirt_designer_line_teagan-cisMaleAdult50.jpg",
     "014_tshirt_designer_line_teagan-cisMaleAdult40.png",
     "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
     "020_tshirt_cutout_line_teagan-cisMaleAdult40.jpg",
     "024_longsleeve_cutout_line_sven_noribbing-cisFemaleAdult34.jpg",
     "025_longsleeve_designer_filled_sven_noribbing-cisMaleAdult36.jpg",
-    "026_longsleeve_designer_filled_sven_noribbing-cisMaleAdult44.png",
-    "029_longsleeve_designer_line_sven_noribbing-cisMaleAdult36.jpg",
-    "030_longsleeve_designer_line_sven_noribbing-cisMaleAdult44.jpg",
     "031_longsleeve_designer_line_sven_noribbing-cisMaleAdult48.png",
-    "032_longsleeve_designer_draft_sven_noribbing-cisFemaleAdult34.jpg",
     "033_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult36.jpg",
     "034_longsleeve_cutout_filled_sven_noribbing-cisMaleAdult44.png",
     "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg",
@@ -39,11 +34,7 @@ SHORT = {
     "043_tank_designer_draft_aaron-cisFemaleAdult36.jpg",
     "044_tank_designer_draft_aaron-cisMaleAdult42.jpg",
     "049_tank_designer_filled_aaron-cisFemaleAdult28.jpg",
-    "052_tank_designer_filled_aaron-cisMaleAdult48.png",
-    "055_tank_designer_line_aaron-cisFemaleAdult28.jpg",
-    "056_tank_designer_line_aaron-cisFemaleAdult36.png",
     "059_tank_designer_draft_aaron-cisMaleAdult48.jpg",
-    "061_sweatshirt_designer_filled_sven-cisFemaleAdult40.png",
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
     "067_sweatshirt_designer_line_sven-cisMaleAdult50.jpg",
     "068_sweatshirt_cutout_draft_sven-cisFemaleAdult32.jpg",
@@ -88,9 +79,9 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.92 and overall["mae_cm"] <= 0.56, overall
+    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.935 and overall["mae_cm"] <= 0.53, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least in (("tshirt", 0.975), ("tank", 0.92), ("longsleeve", 0.84), ("sweatshirt", 0.91),
+    for garment, least in (("tshirt", 0.98), ("tank", 0.95), ("longsleeve", 0.88), ("sweatshirt", 0.91),
                            ("hoodie", 0.95)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least, (garment, part)

@@ -704,7 +704,9 @@ def measure_top(
         "chest_width": chest_r - chest_l,
         "hem_width": float(np.linalg.norm(r.hem - unmirror(lm.hem))),
         "shoulder_width": float(np.linalg.norm(r.shoulder - unmirror(lm.shoulder))),
-        "neck_width": inner.neck_width or float(np.linalg.norm(r.hps - unmirror(lm.hps))),
+        # the front neckline's ends are the HPS when further out than the outline's bend (it then runs on along
+        # the back neck); a trace that stops short of the bend has lost the line, and the bend stands
+        "neck_width": max(inner.neck_width or 0.0, float(np.linalg.norm(r.hps - unmirror(lm.hps)))),
         "front_neck_drop": float(neck_pt[1] - hps_y),
     }
     upright_lm: dict[str, np.ndarray] = {"front_neck": neck_pt}
