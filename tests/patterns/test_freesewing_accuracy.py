@@ -20,6 +20,7 @@ CORPUS = Path(__file__).parent / "freesewing"
 CASES = corpus_cases(CORPUS)
 
 SHORT = {
+    "004_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
     "014_tshirt_designer_line_teagan-cisMaleAdult40.png",
     "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
     "020_tshirt_cutout_line_teagan-cisMaleAdult40.jpg",
@@ -31,8 +32,6 @@ SHORT = {
     "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg",
     "038_longsleeve_designer_draft_sven_noribbing-cisMaleAdult48.jpg",
     "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg",
-    "043_tank_designer_draft_aaron-cisFemaleAdult36.jpg",
-    "044_tank_designer_draft_aaron-cisMaleAdult42.jpg",
     "049_tank_designer_filled_aaron-cisFemaleAdult28.jpg",
     "059_tank_designer_draft_aaron-cisMaleAdult48.jpg",
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
@@ -79,9 +78,9 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.935 and overall["mae_cm"] <= 0.53, overall
+    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.94 and overall["mae_cm"] <= 0.52, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least in (("tshirt", 0.98), ("tank", 0.95), ("longsleeve", 0.88), ("sweatshirt", 0.91),
+    for garment, least in (("tshirt", 0.98), ("tank", 0.97), ("longsleeve", 0.88), ("sweatshirt", 0.92),
                            ("hoodie", 0.95)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least, (garment, part)

@@ -39,6 +39,9 @@ class FrontNeck:
     hps_left: np.ndarray | None
 
 
+_CLEAR_TIMES = 1.75  # a drawn neckline stands out this many times over the least contrast that is a line
+
+
 def front_neck_inside(
     ridges: RidgeMap,
     *,
@@ -65,13 +68,17 @@ def front_neck_inside(
     if bottom - top < 2 * unit:
         return None
     points, profile = ridges.profile(np.array([axis_x, top]), np.array([axis_x, bottom]), 0.2 * unit)
+    found: list[tuple[float, FrontNeck]] = []
     for i in ridges.peaks(profile):
         centre = points[i]
         threshold = ridges.threshold(float(profile[i]))
         ends = [_to_hps(ridges, centre, h, threshold) for h in hps]
         if any(e is not None for e in ends):
-            return FrontNeck(float(centre[1]), ends[0], ends[1])
-    return None
+            found.append((float(profile[i]), FrontNeck(float(centre[1]), ends[0], ends[1])))
+    # The first, going down, that stands clear of the fill's texture: a draft's soft shading inside the neck
+    # leaves faint ridges, barely over the floor, that wander out to an HPS too. Failing that, the first.
+    clear = _CLEAR_TIMES * ridges.floor()
+    return next((neck for c, neck in found if c >= clear), found[0][1] if found else None)
 
 
 def _to_hps(ridges: RidgeMap, start: np.ndarray, hps: np.ndarray, threshold: float) -> np.ndarray | None:
