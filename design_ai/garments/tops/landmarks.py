@@ -78,7 +78,7 @@ from design_ai.garments.tops.bands import seam_across
 from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
 from design_ai.garments.tops.hood import split_hood
 from design_ai.garments.tops.neckline import front_neck_inside
-from design_ai.garments.tops.sleeve_seam import sleeve_seam, slit_top
+from design_ai.garments.tops.sleeve_seam import SLIT_BESIDE_END_CM, SLIT_MOST_CM, sleeve_seam, slit_top
 from design_ai.patterns.model import GarmentMeasure
 from design_ai.patterns.outline import (
     Line,
@@ -216,7 +216,6 @@ def _sleeve_runs(
         if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)
         and not any(p[0] < i < p[1] and t >= 60.0 for i, t in corners)
     ]  # a hem is one edge: no corner in it
-    i_st, i_sb = max(across, key=lambda p: _reach(path, p, i_hps)) if across else pairs[0]
     # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
     # whatever the sleeve: from the peak on, a long sleeve's underseam can be most of what follows.
     side_from = max(j_u + max(2, round(3 * unit)), i_hem - round(6 * unit))
@@ -225,6 +224,15 @@ def _sleeve_runs(
     i_ua = first_at_or_above(-theta, -(u + side) / 2, j_u, i_hem)
     if i_ua is None or i_hem - i_ua < 2 * unit:
         raise UserError(f"could not find the underarms of a {garment}: the underseam never turns down into the side")
+    if across:
+        i_st, i_sb = max(across, key=lambda p: _reach(path, p, i_hps))
+    elif convex[-1] < i_ua - 3 * unit and _across_the_sleeve(theta, convex[-1], i_ua, i_hps, unit):
+        # No corner pair runs across the sleeve, but the edge from the last corner to the underarm does: a
+        # sleeve hanging down whose end meets the body (what read as its underseam is its end). Its bottom
+        # corner is the underarm the outline shows; the slit above it, closed over, is read from its lines.
+        i_st, i_sb = convex[-1], i_ua
+    else:
+        i_st, i_sb = pairs[0]
     return i_st, i_sb, i_ua
 
 
@@ -341,7 +349,9 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
 
     if sleeved:
         i_st, i_sb, i_ua = _sleeve_runs(path, theta, corners, i_hps, i_hem, unit, garment, peak, has_sleeve)
-        run = seg(i_hps, i_st)
+        # A sleeve hanging down bends at the shoulder and again at the elbow: the shoulder is the first of them.
+        bends = [i for i, t in corners if t > 0 and i_hps + 3 * unit < i < i_st - 3 * unit] if i_sb == i_ua else []
+        run = seg(i_hps, bends[1] if len(bends) >= 2 else i_st)
         b = two_line_split(run, max(3, margin))
         shoulder_fit, top_fit = fit_line(run[: max(2, b - 1)]), fit_line(run[b + 1 :])
         fitted.extend([(run[: max(2, b - 1)], shoulder_fit), (run[b + 1 :], top_fit)])
@@ -350,8 +360,13 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
         # A cuff drawn in at its seam steps the underseam: the cuff's side places the sleeve's bottom corner,
         # the sleeve's own underseam the underarm (one line when nothing turns between them).
         steps = _cuff_step(corners, i_sb, i_ua, unit) if _banded(garment) else None
-        under_line = line(steps[1] if steps else i_sb, i_ua)
-        if steps:
+        if i_sb == i_ua:  # the sleeve's end meets the body: no underseam shows, its end edge meets the side
+            under_line = cuff_side = hem_s_line
+        else:
+            under_line = line(steps[1] if steps else i_sb, i_ua)
+        if i_sb == i_ua:
+            pass
+        elif steps:
             cuff_side = line(i_sb, steps[0])
         elif i_ua - i_sb > 12 * unit:
             # A long underseam: its last few centimetres place the bottom corner (a rib cuff a little wider than
@@ -371,8 +386,10 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             hem=meet_near(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit),
             hem_line=hem_line,
             side_line=side_line,
-            sleeve_top=meet_near(top_line, hem_s_line, path[i_st], _CORNER_REACH_CM * unit),
-            sleeve_bottom=meet_near(hem_s_line, cuff_side, path[i_sb], _CORNER_REACH_CM * unit),
+            sleeve_top=meet_near(line(bends[1], i_st) if len(bends) >= 2 else top_line, hem_s_line, path[i_st],
+                                 _CORNER_REACH_CM * unit),
+            sleeve_bottom=(meet_near(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit) if i_sb == i_ua
+                           else meet_near(hem_s_line, cuff_side, path[i_sb], _CORNER_REACH_CM * unit)),
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
         )
@@ -675,6 +692,9 @@ def measure_top(
         (r, lm), unmirror, unit, sleeved, neck=not spec.hooded,
     )  # fmt: skip
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
+    # sleeves hanging all the way down, their ends against the body: each bends at the elbow, and its length
+    # runs along its top edge
+    hanging = _ends_at_body(r) and _ends_at_body(lm)
     if inner.underarms is not None:  # sleeves hanging against the body: the slits' tops are the underarms
         r, lm = replace(r, underarm=inner.underarms[0]), replace(lm, underarm=unmirror(inner.underarms[1]))
         ua_y = (r.underarm[1] + lm.underarm[1]) / 2
@@ -682,7 +702,7 @@ def measure_top(
     chest_l, chest_r = _chest(upright, chest_y, float(centre[0]), r.side_line, lm.side_line, sil.edge_px, unit)
     if inner.neck_y is not None:
         neck_pt[1] = inner.neck_y
-    bent = False
+    bent = hanging
     if sleeve == "set-in" and inner.sleeve == "set-in" and inner.shoulders is not None:
         seam_r, seam_l = (_onto_outline(upright, q, sil.edge_px) for q in inner.shoulders)
         twins = float(np.hypot(*(seam_r - unmirror(seam_l)))) <= 1.5 * unit  # a flat is symmetric: both seams agree
@@ -820,6 +840,11 @@ def _hangs(half: _Half) -> bool:
     return along and off <= 0.2 * length
 
 
+def _ends_at_body(half: _Half) -> bool:
+    """Whether the sleeve's end meets the body: its bottom corner is the outline's underarm."""
+    return half.sleeve_bottom is not None and float(np.hypot(*(half.sleeve_bottom - half.underarm))) < 1e-6
+
+
 def _touches(half: _Half, unit: float) -> bool:
     """Whether the sleeve's opening meets the body: its bottom corner is the outline's underarm (within 1.5 cm),
     so the slit between the sleeve's inner edge and the body is closed over its whole depth."""
@@ -916,8 +941,12 @@ def _interior_lines(
     underarm_r, underarm_l = r.underarm, unmirror(lm.underarm)
     if all(h.sleeve_bottom is not None and (_hangs(h) or _touches(h, unit)) for h in (r, lm)):
         side_up = -r.side_line.direction, -lm.side_line.direction * np.array([-1.0, 1.0])
+        # a sleeve whose end meets the body hangs all the way down: its slit runs up most of the sleeve
+        most = [SLIT_BESIDE_END_CM if _ends_at_body(h) else SLIT_MOST_CM for h in (r, lm)]
         tops = _symmetric_slits(
-            ridges, (slit_top(ridges, underarm_r, side_up[0]), slit_top(ridges, underarm_l, side_up[1])), axis_x
+            ridges,
+            (slit_top(ridges, underarm_r, side_up[0], most[0]), slit_top(ridges, underarm_l, side_up[1], most[1])),
+            axis_x,
         )
         if tops is not None:
             underarms = tops

@@ -16,7 +16,8 @@ from design_ai.patterns.ridges import RidgeMap
 
 __all__ = ["sleeve_seam", "slit_top"]
 
-_SLIT_MOST_CM = 13.0  # the deepest slit the outline closes over
+SLIT_MOST_CM = 13.0  # the deepest slit the outline closes over beside a sleeve with an underseam of its own
+SLIT_BESIDE_END_CM = 40.0  # ... and beside a long sleeve hanging down, whose end meets the body
 _NECK_CM = 7.0  # a seam ending this close to the HPS (or inwards of it) ends on the neckline: a raglan's
 
 
@@ -62,7 +63,9 @@ def sleeve_seam(
     return "set-in", end
 
 
-def slit_top(ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray) -> np.ndarray | None:
+def slit_top(
+    ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray, most_cm: float = SLIT_MOST_CM
+) -> np.ndarray | None:
     """Where a sleeve hanging against the body really leaves it: the top of the narrow slit between the sleeve's
     inner edge and the body's side, which the outline closes over (its underarm is where the slit grows wide
     enough to show). The slit's edges run on as a line straight up the side seam's way from the outline's
@@ -78,20 +81,23 @@ def slit_top(ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray) -> np.ndarr
         k = int(np.argmax(values))
         return float(values[k]), across[k]
 
-    first = [best(underarm + k * u)[0] for k in np.arange(0.5 * unit, 1.5 * unit, 1.0)]
+    # Beside a sleeve hanging all the way down the slit is open at its foot, wider than the outline closes over:
+    # its edges may start a few centimetres up.
+    start_cm = 1.5 if most_cm <= SLIT_MOST_CM else 4.0
+    first = [best(underarm + k * u)[0] for k in np.arange(0.5 * unit, start_cm * unit, 1.0)]
     if not first or max(first) < ridges.floor():
         return None
     threshold = ridges.threshold(max(first))
     top, gap, p = None, 0.0, underarm.astype(np.float64)
-    for _ in range(int(25 * unit)):
+    for _ in range(int((max(25.0, most_cm) + start_cm) * unit)):
         value, q = best(p + u)
         if value >= threshold:
             top, gap, p = q, 0.0, q
         else:
             gap, p = gap + 1.0, p + u
-            if gap > 0.6 * unit:
+            if gap > (0.6 if top is not None else start_cm - 0.9) * unit:
                 break
     reach = float(np.hypot(*(top - underarm))) if top is not None else 0.0
     # A slit the outline closes over is a few centimetres deep; a line running on further is an armhole seam
     # rising straight from the underarm, and the outline's underarm stands.
-    return top if unit <= reach <= _SLIT_MOST_CM * unit else None
+    return top if unit <= reach <= most_cm * unit else None
