@@ -188,6 +188,9 @@ def _sleeve_runs(
     if peak is None or i_hem - i_hps - 2 * max(2, round(2 * unit)) < 10:
         raise UserError(f"could not find the sleeves of a {garment}: the outline from shoulder to hem is too short")
     j_u, u = peak
+    ends = None if has_sleeve else _end_at_body(theta, corners, i_hps, i_hem, unit)
+    if ends is not None:
+        return ends
     if not has_sleeve:
         raise UserError(
             f"could not find the underarms of a {garment}: between shoulder and hem the outline never turns back "
@@ -234,6 +237,20 @@ def _sleeve_runs(
     else:
         i_st, i_sb = pairs[0]
     return i_st, i_sb, i_ua
+
+
+def _end_at_body(
+    theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, unit: float
+) -> tuple[int, int, int] | None:
+    """(sleeve top, sleeve bottom, underarm) of a sleeve whose end meets the body, so its outline never heads
+    back towards the body: a sharp corner at the sleeve's end, then, 3-30 cm on across the sleeve, the corner
+    where its end edge turns down the body's side (the bottom corner and the outline's underarm in one; the
+    slit above it is read from its lines). None when the outline shows no such pair."""
+    for i_st in reversed([i for i, t in corners if t >= 60.0 and i_hps + 5 * unit < i < i_hem - 5 * unit]):
+        after = [i for i, t in corners if t <= -_WEAK_CORNER_DEG and i_st + 3 * unit < i < i_st + 30 * unit]
+        if after and after[0] < i_hem - 5 * unit and _across_the_sleeve(theta, i_st, after[0], i_hps, unit):
+            return i_st, after[0], after[0]
+    return None
 
 
 def _banded(garment: str) -> bool:
