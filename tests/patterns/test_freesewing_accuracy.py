@@ -78,9 +78,9 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 7 and overall["within_1cm"] >= 0.945 and overall["mae_cm"] <= 0.40, overall
+    assert overall["refused"] <= 8 and overall["within_1cm"] >= 0.949 and overall["mae_cm"] <= 0.37, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.91, 0.47),
+    for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.93, 0.35),
                                 ("sweatshirt", 0.92, 0.67), ("hoodie", 0.95, 0.50)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)

@@ -715,6 +715,13 @@ def measure_top(
     if inner.underarms is not None:  # sleeves hanging against the body: the slits' tops are the underarms
         r, lm = replace(r, underarm=inner.underarms[0]), replace(lm, underarm=unmirror(inner.underarms[1]))
         ua_y = (r.underarm[1] + lm.underarm[1]) / 2
+    elif hanging:
+        # The sleeves' ends meet the body and no slit's line runs up from there: nothing in the picture says
+        # where the armpit is, and a chest read at the sleeves' ends would be a guess.
+        raise UserError(
+            f"could not find the underarms of a {garment}: the sleeves hang against the body and no line shows "
+            "where they leave it (draw the slit between sleeve and body, or the armhole seam down to the side)"
+        )
     chest_y = ua_y + CHEST_BELOW_UNDERARM_CM * ppc
     chest_l, chest_r = _chest(upright, chest_y, float(centre[0]), r.side_line, lm.side_line, sil.edge_px, unit)
     if inner.neck_y is not None:

@@ -89,10 +89,12 @@ def slit_top(
         return None
     threshold = ridges.threshold(max(first))
     top, gap, p = None, 0.0, underarm.astype(np.float64)
+    way: list[np.ndarray] = []
     for _ in range(int((max(25.0, most_cm) + start_cm) * unit)):
         value, q = best(p + u)
         if value >= threshold:
             top, gap, p = q, 0.0, q
+            way.append(q)
         else:
             gap, p = gap + 1.0, p + u
             if gap > (0.6 if top is not None else start_cm - 0.9) * unit:
@@ -100,4 +102,9 @@ def slit_top(
     reach = float(np.hypot(*(top - underarm))) if top is not None else 0.0
     # A slit the outline closes over is a few centimetres deep; a line running on further is an armhole seam
     # rising straight from the underarm, and the outline's underarm stands.
-    return top if unit <= reach <= most_cm * unit else None
+    if top is None or not unit <= reach <= most_cm * unit:
+        return None
+    # ... and it is straight, two straight edges meeting: a curved line is an armhole or raglan seam.
+    chord = (top - underarm) / reach
+    bulge = max(abs(float((q - underarm) @ np.array([-chord[1], chord[0]]))) for q in way)
+    return top if bulge <= max(0.5 * unit, 0.05 * reach) else None
