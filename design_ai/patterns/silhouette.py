@@ -523,7 +523,12 @@ def _flat_threshold(rgb: np.ndarray, background: np.ndarray, threshold: float, n
     """
     small = np.ascontiguousarray(rgb[::4, ::4])
     dist = np.sqrt(((small.astype(np.float32) - background) ** 2).sum(axis=2))
-    if float((dist > threshold).mean()) >= 0.01:
+    strong = float((dist > threshold).mean())
+    # A print or the seam lines on a light-on-light fill reach the threshold, the fill around them does not:
+    # when what lies between the paper's noise and the threshold covers several times what reaches it, the
+    # garment is that faint fill.
+    faint = float(((dist > noise + 3.0) & (dist <= threshold)).mean())
+    if strong >= 0.01 and faint < 4.0 * strong:
         return threshold
     fg = dist[dist > noise + 3.0]
     if len(fg) < 0.01 * dist.size:
