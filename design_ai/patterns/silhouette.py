@@ -527,10 +527,12 @@ def _flat_threshold(rgb: np.ndarray, background: np.ndarray, threshold: float, n
     # A print or the seam lines on a light-on-light fill reach the threshold, the fill around them does not:
     # when what lies between the paper's noise and the threshold covers several times what reaches it, the
     # garment is that faint fill.
-    faint = float(((dist > noise + 3.0) & (dist <= threshold)).mean())
+    band = (dist > noise + 3.0) & (dist <= threshold)
+    faint = float(band.mean())
     if strong >= 0.01 and faint < 4.0 * strong:
         return threshold
-    fg = dist[dist > noise + 3.0]
+    # the fill's colour is read on the faint pixels alone when prints and lines reach the threshold
+    fg = dist[band] if strong >= 0.01 else dist[dist > noise + 3.0]
     if len(fg) < 0.01 * dist.size:
         return threshold
     return min(threshold, max(noise + 3.0, 0.5 * float(np.percentile(fg, 90))))

@@ -77,10 +77,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 6 and overall["within_1cm"] >= 0.945 and overall["mae_cm"] <= 0.37, overall
+    assert overall["refused"] <= 5 and overall["within_1cm"] >= 0.945 and overall["mae_cm"] <= 0.37, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
     for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.925, 0.35),
-                                ("sweatshirt", 0.915, 0.65), ("hoodie", 0.95, 0.48)):  # fmt: skip
+                                ("sweatshirt", 0.915, 0.65), ("hoodie", 0.95, 0.50)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
 
