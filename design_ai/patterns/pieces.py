@@ -139,7 +139,9 @@ def cut_polygon(sew: Sequence[Point], allowances: Sequence[float], *, fold_x0: b
     sew_poly = Polygon(pts)
     if not sew_poly.is_valid or sew_poly.area <= 0:
         raise ValueError("the sewing line is not a simple counter-clockwise polygon")
+    # An allowance under a nanometre is none: a subnormal one (5e-324 cm) made GEOS's simplify spin for minutes.
     a = np.asarray(allowances, dtype=float)
+    a = np.where(a < 1e-9, 0.0, a)
     nxt = np.roll(pts, -1, axis=0)
     d = nxt - pts  # edge i: pts[i] -> pts[i + 1]
     length = np.hypot(d[:, 0], d[:, 1])

@@ -149,6 +149,7 @@ def test_pieces_on_the_fold_end_exactly_on_the_fold() -> None:
 @example(sa=0.0, dsa=0.0, hem=0.7737561153792465, dhem=1.0)  # a tapered sleeve's hem beside a 0 cm underseam
 @example(sa=0.125, dsa=0.0, hem=1.0, dhem=2.0)  # a deep hem's mitre falls back inside its band on a taper
 @example(sa=1e-05, dsa=0.0, hem=1e-05, dhem=1.0)  # a hair's allowance: the offset ring, then the union of bands
+@example(sa=1.5119325110060347, dsa=0.29405003667515994, hem=5e-324, dhem=1.2380706121105634)  # a subnormal hem
 @settings(max_examples=25, deadline=None)
 def test_more_allowance_never_decreases_area_and_cut_contains_sew(
     sa: float, dsa: float, hem: float, dhem: float
