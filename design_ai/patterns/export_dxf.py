@@ -346,18 +346,12 @@ def _sheet_text(sheet: _Sheet) -> str:
 
 def _header(extents: Sequence[float]) -> str:
     """A minimal R12 HEADER section: version, insertion base and drawing extents."""
-
-    def point(code: int, xyz: Sequence[float]) -> str:
-        return "".join(f"{code + 10 * k:>3}\n{float(v)!r}\n" for k, v in enumerate(xyz))
-
-    return (
-        "  0\nSECTION\n  2\nHEADER\n"
-        "  9\n$ACADVER\n  1\nAC1009\n"
-        f"  9\n$INSBASE\n{point(10, (0.0, 0.0, 0.0))}"
-        f"  9\n$EXTMIN\n{point(10, (extents[0], extents[1], 0.0))}"
-        f"  9\n$EXTMAX\n{point(10, (extents[2], extents[3], 0.0))}"
-        "  0\nENDSEC\n"
-    )
+    out: list[str] = []
+    _tags(out, (0, "SECTION"), (2, "HEADER"), (9, "$ACADVER"), (1, "AC1009"))
+    for name, (x, y) in (("$INSBASE", (0.0, 0.0)), ("$EXTMIN", extents[:2]), ("$EXTMAX", extents[2:])):
+        _tags(out, (9, name), (10, float(x)), (20, float(y)), (30, 0.0))
+    _tags(out, (0, "ENDSEC"))
+    return "".join(out)
 
 
 _EMPTY_HEADER = "  0\nSECTION\n  2\nHEADER\n  0\nENDSEC\n"

@@ -175,7 +175,8 @@ def cut_polygon(sew: Sequence[Point], allowances: Sequence[float], *, fold_x0: b
     # Valid, and holding every edge's band: beside an edge without allowance the mitre follows that edge's line,
     # which cuts a tapered hem's corner short of its band.
     held = False
-    if fast.is_valid:
+    fast_valid = fast.is_valid
+    if fast_valid:
         grown = fast.buffer(1e-9)
         shapely.prepare(grown)
         held = bool(shapely.covers(grown, shapely.polygons(bands)).all())
@@ -191,7 +192,7 @@ def cut_polygon(sew: Sequence[Point], allowances: Sequence[float], *, fold_x0: b
     if len(corners):
         parts += [g for g in shapely.convex_hull(shapely.multipoints(corners)) if g.area > 1e-10]
     parts.append(sew_poly)
-    if fast.is_valid:  # where it is valid the offset ring is cut too: the union only adds what it leaves out
+    if fast_valid:  # where it is valid the offset ring is cut too: the union only adds what it leaves out
         parts.append(fast)
     return _finish_cut(shapely.unary_union(parts), pts, fold_x0)
 

@@ -73,11 +73,7 @@ class RidgeMap:
 
     def at(self, p: np.ndarray) -> float:
         """The contrast at point `p` (caller's frame); 0 outside the region."""
-        x, y = self.to_picture(p)
-        c, r = round(float(x)) - self.origin[0], round(float(y)) - self.origin[1]
-        if 0 <= r < self.response.shape[0] and 0 <= c < self.response.shape[1]:
-            return float(self.response[r, c])
-        return 0.0
+        return float(self.values(p))
 
     def values(self, points: np.ndarray) -> np.ndarray:
         """The contrast at each of `points` (caller's frame, shape (..., 2)); 0 outside the region. One call for

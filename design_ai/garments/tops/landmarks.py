@@ -381,31 +381,30 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             under_line = cuff_side = hem_s_line
         else:
             under_line = line(steps[1] if steps else i_sb, i_ua)
-        if i_sb == i_ua:
-            pass
-        elif steps:
-            cuff_side = line(i_sb, steps[0])
-        elif i_ua - i_sb > 12 * unit:
-            # A long underseam: its last few centimetres place the bottom corner (a rib cuff a little wider than
-            # the sleeve meets it at an angle too shallow to be a step, and the whole underseam's line passes
-            # above the cuff's corner).
-            cuff_side = line(i_sb, i_sb + round(_CUFF_SIDE_CM * unit))
-        else:
-            cuff_side = under_line
+            if steps:
+                cuff_side = line(i_sb, steps[0])
+            elif i_ua - i_sb > 12 * unit:
+                # A long underseam: its last few centimetres place the bottom corner (a rib cuff a little wider
+                # than the sleeve meets it at an angle too shallow to be a step, and the whole underseam's line
+                # passes above the cuff's corner).
+                cuff_side = line(i_sb, i_sb + round(_CUFF_SIDE_CM * unit))
+            else:
+                cuff_side = under_line
         # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
         side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
+        underarm = meet_near(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit)
         hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
         return _Half(
             hps=hps,
             hps_noise=hps_noise,
             shoulder=meet_near(shoulder_line, top_line, run[b], _CORNER_REACH_CM * unit),
-            underarm=meet_near(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit),
+            underarm=underarm,
             hem=meet_near(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit),
             hem_line=hem_line,
             side_line=side_line,
             sleeve_top=meet_near(line(bends[1], i_st) if len(bends) >= 2 else top_line, hem_s_line, path[i_st],
                                  _CORNER_REACH_CM * unit),
-            sleeve_bottom=(meet_near(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit) if i_sb == i_ua
+            sleeve_bottom=(underarm if i_sb == i_ua
                            else meet_near(hem_s_line, cuff_side, path[i_sb], _CORNER_REACH_CM * unit)),
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
@@ -864,15 +863,16 @@ def _hangs(half: _Half) -> bool:
     return along and off <= 0.2 * length
 
 
+def _touches(half: _Half, within: float) -> bool:
+    """Whether the sleeve's opening meets the body: its bottom corner lies within `within` px of the outline's
+    underarm (1.5 cm: the slit between the sleeve's inner edge and the body is closed over its whole depth;
+    none: the sleeve's end meets the body, `_ends_at_body`)."""
+    return half.sleeve_bottom is not None and float(np.hypot(*(half.sleeve_bottom - half.underarm))) <= within
+
+
 def _ends_at_body(half: _Half) -> bool:
-    """Whether the sleeve's end meets the body: its bottom corner is the outline's underarm."""
-    return half.sleeve_bottom is not None and float(np.hypot(*(half.sleeve_bottom - half.underarm))) < 1e-6
-
-
-def _touches(half: _Half, unit: float) -> bool:
-    """Whether the sleeve's opening meets the body: its bottom corner is the outline's underarm (within 1.5 cm),
-    so the slit between the sleeve's inner edge and the body is closed over its whole depth."""
-    return half.sleeve_bottom is not None and float(np.hypot(*(half.sleeve_bottom - half.underarm))) <= 1.5 * unit
+    """Whether the sleeve's end meets the body: its bottom corner is the outline's underarm itself."""
+    return _touches(half, 0.0)
 
 
 def _onto_outline(upright: np.ndarray, p: np.ndarray, edge: float) -> np.ndarray:
@@ -963,7 +963,7 @@ def _interior_lines(
             neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
     sleeve = shoulders = underarms = None
     underarm_r, underarm_l = r.underarm, unmirror(lm.underarm)
-    if all(h.sleeve_bottom is not None and (_hangs(h) or _touches(h, unit)) for h in (r, lm)):
+    if all(h.sleeve_bottom is not None and (_hangs(h) or _touches(h, 1.5 * unit)) for h in (r, lm)):
         side_up = -r.side_line.direction, -lm.side_line.direction * np.array([-1.0, 1.0])
         # a sleeve whose end meets the body hangs all the way down: its slit runs up most of the sleeve
         most = [SLIT_BESIDE_END_CM if _ends_at_body(h) else SLIT_MOST_CM for h in (r, lm)]
