@@ -50,12 +50,13 @@ class RidgeMap:
         to_picture: Callable[[np.ndarray], np.ndarray],
         corners: Sequence[np.ndarray],
         unit: float,
+        window_cm: float = 1.5,
     ) -> RidgeMap | None:
         """The map over the picture region that holds `corners` (caller's frame); None when it is empty.
 
         The garment is eroded by a quarter of a nominal centimetre so the outline's stroke is not a line inside
-        it; the contrast is the difference from a median over 1.5 cm, so strokes up to about 7 mm wide stand
-        out whole."""
+        it; the contrast is the difference from a median over `window_cm`, so strokes up to about half as wide
+        stand out whole (7 mm by default: a wider window also takes two strokes drawn side by side as one)."""
         pic = np.array([to_picture(np.asarray(c, np.float64)) for c in corners])
         h, w = mask.shape
         x0, y0 = (max(0, int(v) - 4) for v in pic.min(axis=0))
@@ -65,7 +66,7 @@ class RidgeMap:
         grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
         r = max(2, round(0.25 * unit))
         inside = cv2.erode(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
-        k = max(7, round(1.5 * unit) | 1)
+        k = max(7, round(window_cm * unit) | 1)
         response = cv2.absdiff(grey, cv2.medianBlur(grey, k)).astype(np.float32)
         response[~inside] = 0.0
         noise = float(np.median(response[inside])) if inside.any() else 0.0

@@ -46,12 +46,9 @@ SHORT = {
     "086_hoodie_designer_draft_hugo-cisMaleAdult40.jpg",
     "087_hoodie_cutout_line_hugo-cisMaleAdult50.jpg",
     "088_hoodie_designer_draft_hugo-cisFemaleAdult30.jpg",
-    "090_hoodie_cutout_draft_hugo-cisMaleAdult40.jpg",
     "091_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
-    "094_hoodie_cutout_line_hugo-cisMaleAdult40.png",
     "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
     "096_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
-    "097_hoodie_designer_line_hugo-cisMaleAdult50.jpg",
     "099_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
 }
 """Pictures with a POM more than 1 cm off, or refused (see the closing note of issue 16 for why, by kind)."""
@@ -77,12 +74,25 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 5 and overall["within_1cm"] >= 0.945 and overall["mae_cm"] <= 0.37, overall
+    assert overall["refused"] <= 2 and overall["within_1cm"] >= 0.948 and overall["mae_cm"] <= 0.37, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
     for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.925, 0.35),
-                                ("sweatshirt", 0.915, 0.65), ("hoodie", 0.95, 0.50)):  # fmt: skip
+                                ("sweatshirt", 0.915, 0.65), ("hoodie", 0.955, 0.47)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
+
+
+def test_sleeves_hanging_past_the_hem_band_are_read_from_their_slits(results: dict[str, CaseResult]) -> None:
+    """Hoodies whose sleeves hang down past the hem band beside them: the outline runs from the cuff's end up
+    its inner side into the hem, and the body's side shows only as the slit's line (two strokes side by side
+    closing to the underarm). They were refused ("the outline never turns back towards the body"); now the
+    slit is read from the band's top up, and the chest between the slits' lines."""
+    for name in ("090_hoodie_cutout_draft_hugo-cisMaleAdult40.jpg", "094_hoodie_cutout_line_hugo-cisMaleAdult40.png",
+                 "097_hoodie_designer_line_hugo-cisMaleAdult50.jpg"):  # fmt: skip
+        r = results[name]
+        assert r.refusal is None, (name, r.refusal)
+        assert abs(r.errors_cm["chest_width"]) <= 1.0, (name, r.errors_cm)
+        assert max(abs(e) for e in r.errors_cm.values()) <= 1.0, (name, r.errors_cm)
 
 
 def test_a_band_drawn_without_its_seam_is_assumed_not_refused(results: dict[str, CaseResult]) -> None:

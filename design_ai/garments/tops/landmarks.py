@@ -52,6 +52,10 @@ The steps, in order:
    between the sleeve-hem corners; neck width HPS to HPS; front neck drop from the HPS line down to the front
    neck. Paired values (sleeves) are the mean of both sides. A tank has no sleeve POMs.
 
+A sleeve hanging down past the hem band beside it (a hoodie's) turns the outline from its cuff up its inner side
+into the hem: the cuff's corners are the sleeve-hem corners, the step's top the hem corner, and the body's side
+is the slit's line, read from the band's top up to where the sleeve leaves the body.
+
 Known limits: a picture turned 13° or more is refused (straighten it first), and so is a garment under 200 px
 tall. A sleeve lying against the body hides the armpit, and the picture is refused naming the underarms. A
 striped draft whose darker stripe is the backdrop's own tone has its outline mended from the lighter stripes
@@ -116,6 +120,7 @@ _GENTLE_CORNER_DEG = 12.0  # ... and, where no pair turns that much, a tank's un
 _CORNER_REACH_CM = 4.0  # two fitted edges meeting further than this from the outline's corner missed it
 _LEAST_HEIGHT_PX = 200  # below this a corner is a couple of pixels and the readings are noise (seen at 128 px)
 _MOST_NOISE_CM = 0.4  # an outline straying further than this from its fitted lines gives numbers no one should cut
+_SLIT_PAIR_CM = 3.0  # the ridge window that reads two strokes drawn side by side up to a slit's top as one line
 _SIDES_AGREE_CM = 1.0  # how far a landmark may lie from its mirror twin before one side is believed
 
 
@@ -156,6 +161,7 @@ class _Half:
     noise: float = 0.0
     v_tip_y: float | None = None  # a V neckline's tip, where its straight sides meet the centre line
     hps_noise: float = 0.0  # RMS (px) of the neckline about the curve that places the HPS
+    side_hidden: bool = False  # the sleeve hangs past the hem beside it: the body's side shows only as a line
 
 
 _CUFF_SIDE_CM = 4.0  # the underseam next to a long sleeve's bottom corner that places that corner
@@ -250,6 +256,26 @@ def _end_at_body(
         after = [i for i, t in corners if t <= -_WEAK_CORNER_DEG and i_st + 3 * unit < i < i_st + 30 * unit]
         if after and after[0] < i_hem - 5 * unit and _across_the_sleeve(theta, i_st, after[0], i_hps, unit):
             return i_st, after[0], after[0]
+    return None
+
+
+def _end_beside_hem(
+    path: np.ndarray, theta: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_hem: int, stop: int,
+    unit: float,
+) -> tuple[int, int, int] | None:  # fmt: skip
+    """(sleeve top, sleeve bottom, hem corner) of a sleeve hanging down past the hem beside it (a hoodie's
+    sleeves over its hem band): what read as the hem corner is the sleeve end's outer corner, and on towards the
+    centre the outline runs across the sleeve's end, turns up its inner side (convex) and, at the hem's corner,
+    into the hem (concave), which then runs 10 cm or more to the centre. None when the outline shows no such
+    step; the slit above the sleeve's inner corner is read from its lines."""
+    if not any(t >= 60.0 and abs(i - i_hem) <= 1.5 * unit for i, t in corners):
+        return None
+    ups = [i for i, t in corners if t >= _WEAK_CORNER_DEG and i_hem + 3 * unit < i < i_hem + 30 * unit]
+    for i_sb in ups:
+        downs = [i for i, t in corners if t <= -_WEAK_CORNER_DEG and i_sb < i < min(i_sb + 15 * unit, stop - 10 * unit)]
+        if (downs and path[i_sb, 1] - path[downs[0], 1] >= 0.5 * unit
+                and _across_the_sleeve(theta, i_hem, i_sb, i_hps, unit)):  # fmt: skip
+            return i_hem, i_sb, downs[0]
     return None
 
 
@@ -352,7 +378,6 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     def noise() -> float:
         return float(np.mean([rms(pts, fit) for pts, fit in fitted]))
 
-    hem_line = line(i_hem, n)
     neck = path[max(0, i_hps - margin - 2 * span) : max(3, i_hps - margin)]
     # The lower side seam (its last 4 cm above the hem) places the hem corner: a fitted or flared side
     # curves, and a line through more of it misses the corner (over 12 cm, hem widths read 0.2 cm wide on
@@ -363,9 +388,17 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
 
     peak = _underseam_peak(theta, i_hps, i_hem, unit)
     has_sleeve = _is_sleeved(corners, i_hps, unit, peak)
+    beside = None
+    if sleeved and not has_sleeve and _end_at_body(theta, corners, i_hps, i_hem, unit) is None:
+        beside = _end_beside_hem(path, theta, corners, i_hps, i_hem, n - margin, unit)
+    if beside is not None:  # the sleeve's end, then its inner side up to the hem's corner beside it
+        i_st, i_sb, i_hem = beside
+        i_ua = i_sb
+    hem_line = line(i_hem, n)
 
     if sleeved:
-        i_st, i_sb, i_ua = _sleeve_runs(path, theta, corners, i_hps, i_hem, unit, garment, peak, has_sleeve)
+        if beside is None:
+            i_st, i_sb, i_ua = _sleeve_runs(path, theta, corners, i_hps, i_hem, unit, garment, peak, has_sleeve)
         # A sleeve hanging down bends at the shoulder and again at the elbow: the shoulder is the first of them.
         bends = [i for i, t in corners if t > 0 and i_hps + 3 * unit < i < i_st - 3 * unit] if i_sb == i_ua else []
         run = seg(i_hps, bends[1] if len(bends) >= 2 else i_st)
@@ -390,8 +423,17 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
                 cuff_side = line(i_sb, i_sb + round(_CUFF_SIDE_CM * unit))
             else:
                 cuff_side = under_line
-        # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
-        side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
+        if beside is None:
+            # The upper side seam (8 cm below the underarm) places the underarm and bounds the chest.
+            side_line = line(i_ua, min(i_hem, i_ua + round(8 * unit)))
+            hem = meet_near(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit)
+        else:
+            # The body's side is hidden behind the sleeve down to the hem band's corner, where the sleeve's
+            # inner side meets the hem: straight down through that corner (the stroke lies outwards of the
+            # outline there, the cuff being on the far side), until the slit's line says better.
+            x_side = float(np.median(path[i_sb : i_hem + 1, 0])) + edge
+            side_line = Line(np.array([x_side, float(path[i_hem, 1])]), np.array([0.0, 1.0]))
+            hem = np.array([x_side, hem_line.y_at(x_side)])
         underarm = meet_near(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit)
         hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
         return _Half(
@@ -399,7 +441,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             hps_noise=hps_noise,
             shoulder=meet_near(shoulder_line, top_line, run[b], _CORNER_REACH_CM * unit),
             underarm=underarm,
-            hem=meet_near(lower_side(i_ua), hem_line, path[i_hem], _CORNER_REACH_CM * unit),
+            hem=hem,
             hem_line=hem_line,
             side_line=side_line,
             sleeve_top=meet_near(line(bends[1], i_st) if len(bends) >= 2 else top_line, hem_s_line, path[i_st],
@@ -408,6 +450,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
                            else meet_near(hem_s_line, cuff_side, path[i_sb], _CORNER_REACH_CM * unit)),
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
+            side_hidden=beside is not None,
         )
 
     if has_sleeve:
@@ -703,16 +746,18 @@ def measure_top(
     def to_picture(p: np.ndarray) -> np.ndarray:
         return (p - centre) @ turn.T + centre
 
+    # the bands' seams first: a sleeve hanging past the hem has its slit read from the hem band's top
+    bands = _band_heights(rgb, sil.mask, to_picture, (r, lm), unmirror, unit) if spec.banded else {}
     inner = _interior_lines(
         rgb, sil.mask, to_picture, float(centre[0]), neck_pt, ua_y,
-        (r, lm), unmirror, unit, sleeved, neck=not spec.hooded,
+        (r, lm), unmirror, unit, sleeved, neck=not spec.hooded, hem_band=bands.get("hem_band_height"),
     )  # fmt: skip
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
     # sleeves hanging all the way down, their ends against the body: each bends at the elbow, and its length
     # runs along its top edge
     hanging = _ends_at_body(r) and _ends_at_body(lm)
     if inner.underarms is not None:  # sleeves hanging against the body: the slits' tops are the underarms
-        r, lm = replace(r, underarm=inner.underarms[0]), replace(lm, underarm=unmirror(inner.underarms[1]))
+        r, lm = (_slit_underarm(r, inner.underarms[0]), _slit_underarm(lm, unmirror(inner.underarms[1])))
         ua_y = (r.underarm[1] + lm.underarm[1]) / 2
     elif hanging:
         # The sleeves' ends meet the body and no slit's line runs up from there: nothing in the picture says
@@ -784,7 +829,7 @@ def measure_top(
         upright_lm["hood_top"] = np.array([float(centre[0]), hood.top_y + sil.edge_px])
     assumed: dict[str, str] = {}
     if spec.banded:
-        for pom, value in _band_heights(rgb, sil.mask, to_picture, (r, lm), unmirror, unit).items():
+        for pom, value in bands.items():
             if value is not None:
                 px[pom] = value
             elif (spec_pom := spec.pom(pom)) is not None and (standard := spec_pom.standard_cm) is not None:
@@ -832,6 +877,25 @@ def _symmetric_slits(
     right = deeper if deeper[0] >= axis_x else snapped
     left = snapped if deeper[0] >= axis_x else deeper
     return right, left
+
+
+def _slit_foot(ridges: RidgeMap, p: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """Where the slit's line rises from the hem band's top at `p`: the strongest line crossing a level 2 cm
+    up, within 1 cm either side (the band's end and the sleeve's inner side need not be in line)."""
+    n = np.array([-up[1], up[0]])
+    offsets = np.arange(-ridges.unit, ridges.unit + 1e-9, 1.0)
+    values = ridges.values(p + 2.0 * ridges.unit * up + offsets[:, None] * n)
+    return p + float(offsets[int(np.argmax(values))]) * n
+
+
+def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
+    """`half` with its underarm at the top of the slit drawn between sleeve and body; where the body's side is
+    hidden down to the hem (`_Half.side_hidden`), that slit's line, from its top to the hem's corner, is the
+    side seam that bounds the chest."""
+    if not half.side_hidden:
+        return replace(half, underarm=top)
+    down = half.hem - top
+    return replace(half, underarm=top, side_line=Line(top, down / max(1e-9, float(np.hypot(*down)))))
 
 
 def _first_bend(path: np.ndarray, hps: np.ndarray, sleeve_top: np.ndarray | None, unit: float) -> np.ndarray | None:
@@ -913,7 +977,7 @@ def _band_heights(
         return seam_across(ridges, a, b, n) if ridges is not None else None
 
     hem_l, hem_r = unmirror(lm.hem), r.hem
-    out: dict[str, float | None] = {"hem_band_height": across(hem_l, hem_r, (r.underarm + unmirror(lm.underarm)) / 2)}
+    out: dict[str, float | None] = {"hem_band_height": across(hem_l, hem_r, (r.shoulder + unmirror(lm.shoulder)) / 2)}
     if r.sleeve_top is not None and lm.sleeve_top is not None and r.sleeve_bottom is not None:
         assert lm.sleeve_bottom is not None
         cuffs = [
@@ -940,7 +1004,7 @@ class _Interior:
 def _interior_lines(
     rgb: np.ndarray, mask: np.ndarray, to_picture: Callable[[np.ndarray], np.ndarray], axis_x: float,
     neck_pt: np.ndarray, ua_y: float, halves_: tuple[_Half, _Half], unmirror: Callable[[np.ndarray], np.ndarray],
-    unit: float, sleeved: bool, neck: bool = True,
+    unit: float, sleeved: bool, neck: bool = True, hem_band: float | None = None,
 ) -> _Interior:  # fmt: skip
     """Read the interior lines of the upper body once: the front neckline drawn inside a back-neck outline
     (`neckline.py`) and the sleeve's seam from each underarm (`sleeve_seam.py`)."""
@@ -967,11 +1031,20 @@ def _interior_lines(
         side_up = -r.side_line.direction, -lm.side_line.direction * np.array([-1.0, 1.0])
         # a sleeve whose end meets the body hangs all the way down: its slit runs up most of the sleeve
         most = [SLIT_BESIDE_END_CM if _ends_at_body(h) else SLIT_MOST_CM for h in (r, lm)]
-        tops = _symmetric_slits(
-            ridges,
-            (slit_top(ridges, underarm_r, side_up[0], most[0]), slit_top(ridges, underarm_l, side_up[1], most[1])),
-            axis_x,
-        )
+        # ... and one hanging past the hem beside it has its slit from the top of the hem band up (the band's
+        # end below, drawn fainter, is no slit), read with a window wide enough to take the sleeve's inner edge
+        # and the body's side, drawn side by side and closing to the underarm, as one line
+        band = hem_band or 0.0
+        hidden = r.side_hidden or lm.side_hidden
+        wide = RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM) if hidden else None
+        found = []
+        for h, hem, ua, up, deep in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l), side_up, most,
+                                        strict=True):  # fmt: skip
+            if h.side_hidden and wide is not None:
+                found.append(slit_top(wide, _slit_foot(ridges, hem + band * up, up), up, deep))
+            else:
+                found.append(slit_top(ridges, ua, up, deep))
+        tops = _symmetric_slits(ridges, (found[0], found[1]), axis_x)
         if tops is not None:
             underarms = tops
             underarm_r, underarm_l = tops
