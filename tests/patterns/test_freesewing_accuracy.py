@@ -27,9 +27,7 @@ SHORT = {
     "024_longsleeve_cutout_line_sven_noribbing-cisFemaleAdult34.jpg",
     "025_longsleeve_designer_filled_sven_noribbing-cisMaleAdult36.jpg",
     "031_longsleeve_designer_line_sven_noribbing-cisMaleAdult48.png",
-    "033_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult36.jpg",
     "034_longsleeve_cutout_filled_sven_noribbing-cisMaleAdult44.png",
-    "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg",
     "038_longsleeve_designer_draft_sven_noribbing-cisMaleAdult48.jpg",
     "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg",
     "049_tank_designer_filled_aaron-cisFemaleAdult28.jpg",
@@ -74,9 +72,9 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 2 and overall["within_1cm"] >= 0.948 and overall["mae_cm"] <= 0.37, overall
+    assert overall["refused"] <= 1 and overall["within_1cm"] >= 0.95 and overall["mae_cm"] <= 0.36, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.925, 0.35),
+    for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.94, 0.31),
                                 ("sweatshirt", 0.915, 0.65), ("hoodie", 0.955, 0.47)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
@@ -92,6 +90,18 @@ def test_sleeves_hanging_past_the_hem_band_are_read_from_their_slits(results: di
         r = results[name]
         assert r.refusal is None, (name, r.refusal)
         assert abs(r.errors_cm["chest_width"]) <= 1.0, (name, r.errors_cm)
+        assert max(abs(e) for e in r.errors_cm.values()) <= 1.0, (name, r.errors_cm)
+
+
+def test_long_sleeves_whose_ends_meet_the_body_are_bounded_by_their_slits(results: dict[str, CaseResult]) -> None:
+    """Long sleeves hanging down, their ends against the body (Sven without ribbing): the shoulder line and the
+    sleeve's outer edge meet at about 90° too, and were once taken for the sleeve's end (033 was refused as too
+    ragged); and the chest is bounded by the slit's line, not by the body's side below the sleeve's end produced
+    30 cm up a curved side (035 read 6.7 cm short)."""
+    for name in ("033_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult36.jpg",
+                 "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg"):  # fmt: skip
+        r = results[name]
+        assert r.refusal is None, (name, r.refusal)
         assert max(abs(e) for e in r.errors_cm.values()) <= 1.0, (name, r.errors_cm)
 
 

@@ -165,6 +165,7 @@ class _Half:
 
 
 _CUFF_SIDE_CM = 4.0  # the underseam next to a long sleeve's bottom corner that places that corner
+_MOST_OPENING_CM = 30.0  # a sleeve's end edge is shorter than this along the outline (a wide bell sleeve's is ~25)
 
 
 def _underseam_peak(theta: np.ndarray, i_hps: int, i_hem: int, unit: float) -> tuple[int, float] | None:
@@ -222,9 +223,10 @@ def _sleeve_runs(
     across = [
         p
         for p in pairs
-        if _across_the_sleeve(theta, p[0], p[1], i_hps, unit)
+        if p[1] - p[0] <= _MOST_OPENING_CM * unit and _across_the_sleeve(theta, p[0], p[1], i_hps, unit)
         and not any(p[0] < i < p[1] and t >= 60.0 for i, t in corners)
-    ]  # a hem is one edge: no corner in it
+    ]  # a hem is one edge, no corner in it, and no longer than a sleeve's opening (from the shoulder, a long
+    # sleeve hanging down runs about 90° from the shoulder line too)
     # The side seam's heading from its lower end (5 cm above the hem corner's rounding), which is side seam
     # whatever the sleeve: from the peak on, a long sleeve's underseam can be most of what follows.
     side_from = max(j_u + max(2, round(3 * unit)), i_hem - round(6 * unit))
@@ -892,9 +894,9 @@ def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
     """`half` with its underarm at the top of the slit drawn between sleeve and body; where the body's side is
     hidden down to the hem (`_Half.side_hidden`), that slit's line, from its top to the hem's corner, is the
     side seam that bounds the chest."""
-    if not half.side_hidden:
+    if not (half.side_hidden or _ends_at_body(half)):
         return replace(half, underarm=top)
-    down = half.hem - top
+    down = (half.hem if half.side_hidden else half.underarm) - top
     return replace(half, underarm=top, side_line=Line(top, down / max(1e-9, float(np.hypot(*down)))))
 
 
