@@ -26,7 +26,6 @@ SHORT = {
     "020_tshirt_cutout_line_teagan-cisMaleAdult40.jpg",
     "024_longsleeve_cutout_line_sven_noribbing-cisFemaleAdult34.jpg",
     "025_longsleeve_designer_filled_sven_noribbing-cisMaleAdult36.jpg",
-    "031_longsleeve_designer_line_sven_noribbing-cisMaleAdult48.png",
     "034_longsleeve_cutout_filled_sven_noribbing-cisMaleAdult44.png",
     "038_longsleeve_designer_draft_sven_noribbing-cisMaleAdult48.jpg",
     "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg",
@@ -72,10 +71,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 1 and overall["within_1cm"] >= 0.95 and overall["mae_cm"] <= 0.36, overall
+    assert overall["refused"] <= 1 and overall["within_1cm"] >= 0.953 and overall["mae_cm"] <= 0.355, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.94, 0.31),
-                                ("sweatshirt", 0.915, 0.65), ("hoodie", 0.955, 0.47)):  # fmt: skip
+    for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.945, 0.30),
+                                ("sweatshirt", 0.92, 0.64), ("hoodie", 0.955, 0.47)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
 

@@ -777,9 +777,11 @@ def measure_top(
         seam_r, seam_l = (_onto_outline(upright, q, sil.edge_px) for q in inner.shoulders)
         twins = float(np.hypot(*(seam_r - unmirror(seam_l)))) <= 1.5 * unit  # a flat is symmetric: both seams agree
         moved = max(float(np.hypot(*(seam_r - r.shoulder))), float(np.hypot(*(seam_l - unmirror(lm.shoulder)))))
-        if twins and moved > 2 * unit:
+        if twins and moved > unit:
             # The armhole seams' tops are the shoulder points: a sleeve hanging down bends where the arm turns,
-            # and the outline's bend there is not the shoulder's. Its length then runs along its top edge.
+            # and the outline's bend there is not the shoulder's; a long sleeve spread almost level with the
+            # shoulder hardly bends at all (over a centimetre off: within it, the outline's corner is the surer
+            # reading, a faint seam's trace ends a little off). Its length then runs along its top edge.
             r, lm, bent = replace(r, shoulder=seam_r), replace(lm, shoulder=unmirror(seam_l)), True
     if sleeve == "set-in" and not bent and _hangs(r) and _hangs(lm):
         # No armhole seam to go by (a draft), and a sleeve hanging down: the outline bends at the shoulder first,
