@@ -242,10 +242,13 @@ def first_at_or_above(values: np.ndarray, level: float, start: int, stop: int) -
     return start + int(hits[0]) if len(hits) else None
 
 
-def last_below(values: np.ndarray, level: float, start: int, stop: int) -> int | None:
-    """The index just after the last value below `level` in values[start:stop] (None if none is)."""
-    hits = np.nonzero(values[start:stop] < level)[0]
-    return start + int(hits[-1]) + 1 if len(hits) else None
+def last_below(values: np.ndarray, level: float, start: int, stop: int, run: int = 1) -> int | None:
+    """The index just after the last value below `level` in values[start:stop] that ends a run of at least
+    `run` values below it (None if there is none)."""
+    below = np.concatenate([[False], values[start:stop] < level, [False]])
+    edges = np.flatnonzero(np.diff(below.astype(np.int8)))  # alternately where runs below start and end
+    ends = [b for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= run]
+    return start + int(ends[-1]) if ends else None
 
 
 def rms(points: np.ndarray, line: Line) -> float:

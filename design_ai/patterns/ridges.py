@@ -33,6 +33,7 @@ class RidgeMap:
     unit: float  # a nominal centimetre, px
     noise: float = 0.0  # the fill's own contrast: the median response inside the garment
     interior: np.ndarray | None = None  # bool, the eroded garment over the region (None: everywhere)
+    grey: np.ndarray | None = None  # float32, the region's grey levels (the tone either side of a line)
 
     def floor(self) -> float:
         """The least contrast that is a line here, not the fill's texture."""
@@ -57,20 +58,59 @@ class RidgeMap:
         The garment is eroded by a quarter of a nominal centimetre so the outline's stroke is not a line inside
         it; the contrast is the difference from a median over `window_cm`, so strokes up to about half as wide
         stand out whole (7 mm by default: a wider window also takes two strokes drawn side by side as one)."""
-        pic = np.array([to_picture(np.asarray(c, np.float64)) for c in corners])
-        h, w = mask.shape
-        x0, y0 = (max(0, int(v) - 4) for v in pic.min(axis=0))
-        x1, y1 = (min(lim, int(v) + 5) for v, lim in zip(pic.max(axis=0), (w, h), strict=True))
-        if x1 - x0 < 8 or y1 - y0 < 8:
+        region = _region(rgb, mask, to_picture, corners, unit)
+        if region is None:
             return None
-        grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
-        r = max(2, round(0.25 * unit))
-        inside = cv2.erode(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
+        grey, inside, origin = region
         k = max(7, round(window_cm * unit) | 1)
         response = cv2.absdiff(grey, cv2.medianBlur(grey, k)).astype(np.float32)
+        return cls._over(response, origin, to_picture, unit, inside, grey)
+
+    @classmethod
+    def build_steps(
+        cls,
+        rgb: np.ndarray,
+        mask: np.ndarray,
+        to_picture: Callable[[np.ndarray], np.ndarray],
+        corners: Sequence[np.ndarray],
+        unit: float,
+    ) -> RidgeMap | None:
+        """The map of steps in tone over the same region as `build`: where two fills meet with no stroke between
+        them (a flat's shading of the inside back seen through the neck opening ends at the front neckline). A
+        median keeps such a step, so `build` does not see it; here the contrast is the grey levels' range over
+        a sixth of a nominal centimetre either side, after a blur of as much that takes off the fill's grain."""
+        region = _region(rgb, mask, to_picture, corners, unit)
+        if region is None:
+            return None
+        grey, inside, origin = region
+        r = max(1, round(unit / 6))
+        smooth = cv2.GaussianBlur(grey, (0, 0), r)
+        kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
+        response = cv2.subtract(cv2.dilate(smooth, kernel), cv2.erode(smooth, kernel)).astype(np.float32)
+        return cls._over(response, origin, to_picture, unit, inside, grey)
+
+    @classmethod
+    def _over(
+        cls, response: np.ndarray, origin: tuple[int, int], to_picture: Callable[[np.ndarray], np.ndarray],
+        unit: float, inside: np.ndarray, grey: np.ndarray,
+    ) -> RidgeMap:  # fmt: skip
+        """The map of `response` kept inside the garment, with the fill's own contrast as its noise."""
         response[~inside] = 0.0
         noise = float(np.median(response[inside])) if inside.any() else 0.0
-        return cls(response, (x0, y0), to_picture, unit, noise, inside)
+        return cls(response, origin, to_picture, unit, noise, inside, grey.astype(np.float32))
+
+    def tone(self, points: np.ndarray) -> np.ndarray:
+        """The grey level at each of `points` (caller's frame, shape (..., 2)); NaN outside the region."""
+        pts = np.asarray(points, np.float64)
+        out = np.full(pts.shape[:-1], np.nan).reshape(-1)
+        if self.grey is None:
+            return out.reshape(pts.shape[:-1])
+        pic = self.to_picture(pts.reshape(-1, 2))
+        c = np.rint(pic[:, 0]).astype(np.int64) - self.origin[0]
+        r = np.rint(pic[:, 1]).astype(np.int64) - self.origin[1]
+        ok = (r >= 0) & (r < self.grey.shape[0]) & (c >= 0) & (c < self.grey.shape[1])
+        out[ok] = self.grey[r[ok], c[ok]]
+        return out.reshape(pts.shape[:-1])
 
     def at(self, p: np.ndarray) -> float:
         """The contrast at point `p` (caller's frame); 0 outside the region."""
@@ -172,3 +212,21 @@ class RidgeMap:
             if stop(p):
                 return p if strong / steps >= least_share else None
         return None
+
+
+def _region(
+    rgb: np.ndarray, mask: np.ndarray, to_picture: Callable[[np.ndarray], np.ndarray], corners: Sequence[np.ndarray],
+    unit: float,
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int]] | None:  # fmt: skip
+    """(grey, eroded garment, origin) of the picture region that holds `corners`; None when it is empty. The garment
+    is eroded by a quarter of a nominal centimetre so the outline's stroke is not a line inside it."""
+    pic = np.array([to_picture(np.asarray(c, np.float64)) for c in corners])
+    h, w = mask.shape
+    x0, y0 = (max(0, int(v) - 4) for v in pic.min(axis=0))
+    x1, y1 = (min(lim, int(v) + 5) for v, lim in zip(pic.max(axis=0), (w, h), strict=True))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    r = max(2, round(0.25 * unit))
+    inside = cv2.erode(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
+    return grey, inside, (x0, y0)

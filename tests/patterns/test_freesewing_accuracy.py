@@ -20,17 +20,14 @@ CORPUS = Path(__file__).parent / "freesewing"
 CASES = corpus_cases(CORPUS)
 
 SHORT = {
-    "004_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
     "014_tshirt_designer_line_teagan-cisMaleAdult40.png",
     "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
     "020_tshirt_cutout_line_teagan-cisMaleAdult40.jpg",
     "024_longsleeve_cutout_line_sven_noribbing-cisFemaleAdult34.jpg",
-    "025_longsleeve_designer_filled_sven_noribbing-cisMaleAdult36.jpg",
+    "031_longsleeve_designer_line_sven_noribbing-cisMaleAdult48.png",
     "034_longsleeve_cutout_filled_sven_noribbing-cisMaleAdult44.png",
     "038_longsleeve_designer_draft_sven_noribbing-cisMaleAdult48.jpg",
     "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg",
-    "049_tank_designer_filled_aaron-cisFemaleAdult28.jpg",
-    "059_tank_designer_draft_aaron-cisMaleAdult48.jpg",
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
     "067_sweatshirt_designer_line_sven-cisMaleAdult50.jpg",
     "068_sweatshirt_cutout_draft_sven-cisFemaleAdult32.jpg",
@@ -40,10 +37,7 @@ SHORT = {
     "075_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
     "078_sweatshirt_designer_draft_sven-cisMaleAdult38.jpg",
     "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
-    "086_hoodie_designer_draft_hugo-cisMaleAdult40.jpg",
     "087_hoodie_cutout_line_hugo-cisMaleAdult50.jpg",
-    "088_hoodie_designer_draft_hugo-cisFemaleAdult30.jpg",
-    "091_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
     "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
     "096_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
     "099_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
@@ -71,10 +65,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 1 and overall["within_1cm"] >= 0.953 and overall["mae_cm"] <= 0.355, overall
+    assert overall["refused"] <= 1 and overall["within_1cm"] >= 0.969 and overall["mae_cm"] <= 0.27, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least, mae in (("tshirt", 0.97, 0.12), ("tank", 0.97, 0.14), ("longsleeve", 0.945, 0.30),
-                                ("sweatshirt", 0.92, 0.64), ("hoodie", 0.955, 0.47)):  # fmt: skip
+    for garment, least, mae in (("tshirt", 0.98, 0.10), ("tank", 1.0, 0.05), ("longsleeve", 0.96, 0.26),
+                                ("sweatshirt", 0.925, 0.59), ("hoodie", 0.98, 0.23)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
 

@@ -353,8 +353,10 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
     near_top = [c for c in corners if c[1] > 0 and abs(c[0] - top) <= 2 * unit]
     i_hps = top if near_top else min(convex, key=lambda c: abs(c[0] - top))[0]
     # The hem corner: where the heading last passes half-way from the side seam's (about 90°) to the hem's
-    # (180°) before the hem's centre.
-    i_hem = last_below(theta, 135.0, i_hps, n - margin)
+    # (180°) before the hem's centre, at the end of a run heading down for a nominal centimetre or more: a
+    # rib band hatched to its edge, light on light, leaves that edge notched between its ribs, and a notch's
+    # heading dips below 135° for a few pixels only.
+    i_hem = last_below(theta, 135.0, i_hps, n - margin, max(2, round(unit)))
     if i_hem is None or i_hem <= i_hps + 4 * unit:
         raise UserError(
             f"could not find the hem of a {garment}: the outline does not turn into a hem below the shoulders"
@@ -777,11 +779,9 @@ def measure_top(
         seam_r, seam_l = (_onto_outline(upright, q, sil.edge_px) for q in inner.shoulders)
         twins = float(np.hypot(*(seam_r - unmirror(seam_l)))) <= 1.5 * unit  # a flat is symmetric: both seams agree
         moved = max(float(np.hypot(*(seam_r - r.shoulder))), float(np.hypot(*(seam_l - unmirror(lm.shoulder)))))
-        if twins and moved > unit:
+        if twins and moved > 2 * unit:
             # The armhole seams' tops are the shoulder points: a sleeve hanging down bends where the arm turns,
-            # and the outline's bend there is not the shoulder's; a long sleeve spread almost level with the
-            # shoulder hardly bends at all (over a centimetre off: within it, the outline's corner is the surer
-            # reading, a faint seam's trace ends a little off). Its length then runs along its top edge.
+            # and the outline's bend there is not the shoulder's. Its length then runs along its top edge.
             r, lm, bent = replace(r, shoulder=seam_r), replace(lm, shoulder=unmirror(seam_l)), True
     if sleeve == "set-in" and not bent and _hangs(r) and _hangs(lm):
         # No armhole seam to go by (a draft), and a sleeve hanging down: the outline bends at the shoulder first,
@@ -895,8 +895,10 @@ def _slit_foot(ridges: RidgeMap, p: np.ndarray, up: np.ndarray) -> np.ndarray:
 def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
     """`half` with its underarm at the top of the slit drawn between sleeve and body; where the body's side is
     hidden down to the hem (`_Half.side_hidden`), that slit's line, from its top to the hem's corner, is the
-    side seam that bounds the chest."""
-    if not (half.side_hidden or _ends_at_body(half)):
+    side seam that bounds the chest. Beside a sleeve whose end meets the body, or that hangs down past the hem,
+    the slit's line from its top to its foot (the outline's underarm) is the side seam too: the side the outline
+    shows below is lower down a curved side, or the hem band's (a body easing into a narrower band slants in)."""
+    if not (half.side_hidden or _ends_at_body(half) or _past_hem(half)):
         return replace(half, underarm=top)
     down = (half.hem if half.side_hidden else half.underarm) - top
     return replace(half, underarm=top, side_line=Line(top, down / max(1e-9, float(np.hypot(*down)))))
@@ -928,7 +930,15 @@ def _hangs(half: _Half) -> bool:
     # ... and the sleeve's bottom corner lies against the body: within a fifth of the underseam's length of the
     # side seam's line (a sleeve held out at 40° lies far off it)
     off = abs(float((half.sleeve_bottom - half.side_line.point) @ half.side_line.normal))
-    return along and off <= 0.2 * length
+    # (one hanging past the hem lies beside the body whatever the side seam's line does below the hem: a body
+    # easing into a narrower band slants inwards, and its line, run on past the hem, leaves the sleeve)
+    return along and (off <= 0.2 * length or _past_hem(half))
+
+
+def _past_hem(half: _Half) -> bool:
+    """Whether the sleeve hangs down past the body's hem: its bottom corner lies below the hem corner (a sleeve
+    held out, at any angle, ends above the hem)."""
+    return half.sleeve_bottom is not None and float(half.sleeve_bottom[1]) > float(half.hem[1])
 
 
 def _touches(half: _Half, within: float) -> bool:
@@ -1021,7 +1031,10 @@ def _interior_lines(
     if ridges is None:
         return _Interior()
     neck_y = neck_width = None
-    inside = front_neck_inside(ridges, axis_x=axis_x, outline_neck_y=float(neck_pt[1]), hps=hps, lowest_y=ua_y)
+    steps = RidgeMap.build_steps(rgb, mask, to_picture, corners, unit) if neck else None
+    inside = front_neck_inside(
+        ridges, axis_x=axis_x, outline_neck_y=float(neck_pt[1]), hps=hps, lowest_y=ua_y, steps=steps
+    )
     if neck and inside is not None:
         neck_y = inside.y
         ends = (inside.hps_right, inside.hps_left)
@@ -1033,21 +1046,24 @@ def _interior_lines(
     underarm_r, underarm_l = r.underarm, unmirror(lm.underarm)
     if all(h.sleeve_bottom is not None and (_hangs(h) or _touches(h, 1.5 * unit)) for h in (r, lm)):
         side_up = -r.side_line.direction, -lm.side_line.direction * np.array([-1.0, 1.0])
-        # a sleeve whose end meets the body hangs all the way down: its slit runs up most of the sleeve
-        most = [SLIT_BESIDE_END_CM if _ends_at_body(h) else SLIT_MOST_CM for h in (r, lm)]
-        # ... and one hanging past the hem beside it has its slit from the top of the hem band up (the band's
-        # end below, drawn fainter, is no slit), read with a window wide enough to take the sleeve's inner edge
-        # and the body's side, drawn side by side and closing to the underarm, as one line
+        # a sleeve whose end meets the body, or hangs down past the hem, hangs all the way down: its slit runs up
+        # most of the sleeve
+        past = [_past_hem(h) for h in (r, lm)]
+        most = [SLIT_BESIDE_END_CM if _ends_at_body(h) or _past_hem(h) else SLIT_MOST_CM for h in (r, lm)]
+        # ... and one hanging past the hem is read with a window wide enough to take the sleeve's inner edge and the
+        # body's side, drawn side by side and closing to the underarm, as one line (a slit that long is open up to a
+        # centimetre at its foot, a wedge of backdrop or shade wider than a stroke); one hiding the body's side
+        # down to the hem band has its slit from the top of the band up (the band's end below, drawn fainter, is
+        # no slit)
         band = hem_band or 0.0
-        hidden = r.side_hidden or lm.side_hidden
-        wide = RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM) if hidden else None
+        wide = RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM) if any(past) else None
         found = []
-        for h, hem, ua, up, deep in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l), side_up, most,
-                                        strict=True):  # fmt: skip
+        for h, hem, ua, up, deep, down in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l), side_up,
+                                              most, past, strict=True):  # fmt: skip
             if h.side_hidden and wide is not None:
                 found.append(slit_top(wide, _slit_foot(ridges, hem + band * up, up), up, deep))
             else:
-                found.append(slit_top(ridges, ua, up, deep))
+                found.append(slit_top(wide if down and wide is not None else ridges, ua, up, deep))
         tops = _symmetric_slits(ridges, (found[0], found[1]), axis_x)
         if tops is not None:
             underarms = tops

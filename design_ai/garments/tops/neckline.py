@@ -9,7 +9,9 @@ reaches the HPS on each side. A neckband seam below it runs parallel to it and m
 the HPS; a back neckband seam stays shallow and parallel to the outline; a print does not reach the HPS. So each
 line found on the centre line below the outline, from the top down, is followed outwards along its ridge of
 contrast (dark or light, a stroke or a soft edge) and the first that arrives at an HPS is the front neckline;
-lines as shallow as a back neck (a back neckband's seam) are not looked at.
+lines as shallow as a back neck (a back neckband's seam) are not looked at. Where the flat shades the inside of
+the back seen through the opening, the neckline is where that shading ends (a step in tone, stroked or not), and
+the lines inside the shading or below its edge are not it (`_shading_edge`).
 
 Coordinates are the upright frame of `design_ai.garments.tops.landmarks` (pixels, y down); `to_picture` maps them
 back to the picture, where the line is looked for.
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from design_ai.patterns.ridges import RidgeMap
+from design_ai.patterns.ridges import LEAST_CONTRAST, RidgeMap
 
 __all__ = ["FrontNeck", "front_neck_inside"]
 
@@ -40,6 +42,8 @@ class FrontNeck:
 
 
 _CLEAR_TIMES = 1.75  # a drawn neckline stands out this many times over the least contrast that is a line
+_ON_EDGE_CM = 0.6  # a stroke this close to a shading's edge is drawn on it
+_STEP_SHARE = 0.5  # a shading's edge: the fills either side differ by this share of its contrast (a stroke: ~0)
 
 
 def front_neck_inside(
@@ -49,6 +53,7 @@ def front_neck_inside(
     outline_neck_y: float,
     hps: tuple[np.ndarray, np.ndarray],
     lowest_y: float,
+    steps: RidgeMap | None = None,
 ) -> FrontNeck | None:
     """The front neckline drawn inside the garment (where it crosses the centre line), or None when the
     outline's own neck is the front neck (cut out of the silhouette) or no line inside reaches the HPS.
@@ -75,10 +80,50 @@ def front_neck_inside(
         ends = [_to_hps(ridges, centre, h, threshold) for h in hps]
         if any(e is not None for e in ends):
             found.append((float(profile[i]), FrontNeck(float(centre[1]), ends[0], ends[1])))
+    shaded = _shading_edge(steps, axis_x, outline_neck_y, top, bottom, hps) if steps is not None else None
+    if shaded is not None:
+        # A stroke drawn on the shading's edge places it (the step's own peak lies a little to one side of it)
+        # and is followed to the HPS more surely: the strongest line there (beside a stroke, a faint ridge of its
+        # fading edge or of a draft's grain). Else the edge itself is the neckline.
+        near = [(c, neck) for c, neck in found if abs(neck.y - shaded.y) <= _ON_EDGE_CM * unit]
+        return max(near, key=lambda cn: cn[0])[1] if near else shaded
     # The first, going down, that stands clear of the fill's texture: a draft's soft shading inside the neck
     # leaves faint ridges, barely over the floor, that wander out to an HPS too. Failing that, the first.
     clear = _CLEAR_TIMES * ridges.floor()
     return next((neck for c, neck in found if c >= clear), found[0][1] if found else None)
+
+
+def _shading_edge(
+    steps: RidgeMap, axis_x: float, outline_neck_y: float, top: float, bottom: float, hps: tuple[np.ndarray, np.ndarray]
+) -> FrontNeck | None:
+    """The front neckline as the lower edge of the shading inside the neck, or None when there is none.
+
+    A flat often shades the inside of the back, seen through the neck opening, darker than the front: the
+    shading fills the opening from the back neck (the outline) down to the front neckline, which is where it
+    ends, a step in tone with or without a stroke on it. Lines inside the shading are on the back (its
+    neckband seam), lines below the step are the front's neckband seams: neither is the neckline. So the first
+    step going down, with the whole opening above it darker than the fill just below it, that is followed out
+    to an HPS is the front neckline. Strokes on an unshaded flat have the same fill on both sides: no step."""
+    unit = steps.unit
+    down = np.array([0.0, 1.0])
+    points, profile = steps.profile(np.array([axis_x, top]), np.array([axis_x, bottom]), 0.2 * unit)
+    for i in steps.peaks(profile):
+        centre = points[i]
+        # medians over a span wide enough that a stroke or two drawn in it (a back or front band seam) is not
+        # its tone
+        opening = np.arange(outline_neck_y + 0.5 * unit - centre[1], -0.3 * unit, 1.0)
+        front = np.arange(0.3 * unit, 1.5 * unit, 1.0)
+        if len(opening) < 2:
+            continue
+        above = float(np.nanmedian(steps.tone(centre + opening[:, None] * down)))
+        below = float(np.nanmedian(steps.tone(centre + front[:, None] * down)))
+        if not below - above >= max(LEAST_CONTRAST, _STEP_SHARE * float(profile[i])):
+            continue
+        threshold = steps.threshold(float(profile[i]))
+        ends = [_to_hps(steps, centre, h, threshold) for h in hps]
+        if any(e is not None for e in ends):
+            return FrontNeck(float(centre[1]), ends[0], ends[1])
+    return None
 
 
 def _to_hps(ridges: RidgeMap, start: np.ndarray, hps: np.ndarray, threshold: float) -> np.ndarray | None:
