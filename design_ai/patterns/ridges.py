@@ -219,7 +219,8 @@ def _region(
     unit: float,
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, int]] | None:  # fmt: skip
     """(grey, eroded garment, origin) of the picture region that holds `corners`; None when it is empty. The garment
-    is eroded by a quarter of a nominal centimetre so the outline's stroke is not a line inside it."""
+    is eroded by a quarter of a nominal centimetre so the outline's stroke is not a line inside it, after the
+    backdrop it encloses is filled in (`_holes_filled`)."""
     pic = np.array([to_picture(np.asarray(c, np.float64)) for c in corners])
     h, w = mask.shape
     x0, y0 = (max(0, int(v) - 4) for v in pic.min(axis=0))
@@ -228,5 +229,16 @@ def _region(
         return None
     grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
     r = max(2, round(0.25 * unit))
-    inside = cv2.erode(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
+    inside = cv2.erode(_holes_filled(mask[y0:y1, x0:x1]), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
     return grey, inside, (x0, y0)
+
+
+def _holes_filled(mask: np.ndarray) -> np.ndarray:
+    """`mask` (uint8 0/1) with the backdrop it encloses filled in: what lies inside the outline. A narrow slit
+    between a sleeve hanging against the body and the body's side is closed over at its ends, and the backdrop
+    showing through it comes out as specks and short runs of non-garment pixels: eroded as edges, they would
+    wipe out the very line the slit draws. Backdrop reaching the region's border is outside and stays out."""
+    m8 = np.pad(mask.astype(np.uint8), 1)
+    reached = np.zeros((m8.shape[0] + 2, m8.shape[1] + 2), np.uint8)
+    cv2.floodFill(m8, reached, (0, 0), 2)
+    return (m8[1:-1, 1:-1] != 2).astype(np.uint8)

@@ -27,7 +27,6 @@ SHORT = {
     "031_longsleeve_designer_line_sven_noribbing-cisMaleAdult48.png",
     "034_longsleeve_cutout_filled_sven_noribbing-cisMaleAdult44.png",
     "038_longsleeve_designer_draft_sven_noribbing-cisMaleAdult48.jpg",
-    "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg",
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
     "067_sweatshirt_designer_line_sven-cisMaleAdult50.jpg",
     "068_sweatshirt_cutout_draft_sven-cisFemaleAdult32.jpg",
@@ -65,9 +64,9 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] <= 1 and overall["within_1cm"] >= 0.969 and overall["mae_cm"] <= 0.27, overall
+    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.97 and overall["mae_cm"] <= 0.265, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least, mae in (("tshirt", 0.98, 0.10), ("tank", 1.0, 0.05), ("longsleeve", 0.96, 0.26),
+    for garment, least, mae in (("tshirt", 0.98, 0.10), ("tank", 1.0, 0.05), ("longsleeve", 0.96, 0.265),
                                 ("sweatshirt", 0.925, 0.59), ("hoodie", 0.98, 0.23)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
@@ -90,9 +89,12 @@ def test_long_sleeves_whose_ends_meet_the_body_are_bounded_by_their_slits(result
     """Long sleeves hanging down, their ends against the body (Sven without ribbing): the shoulder line and the
     sleeve's outer edge meet at about 90° too, and were once taken for the sleeve's end (033 was refused as too
     ragged); and the chest is bounded by the slit's line, not by the body's side below the sleeve's end produced
-    30 cm up a curved side (035 read 6.7 cm short)."""
+    30 cm up a curved side (035 read 6.7 cm short). 041's slit, on a filled flat with no outline stroke, shows
+    backdrop specks that the ridge map once eroded into holes wiping out the slit's line (refused), and its dark
+    fill shades the inside of the back lighter (the neckband's lower seam was read as the neckline)."""
     for name in ("033_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult36.jpg",
-                 "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg"):  # fmt: skip
+                 "035_longsleeve_cutout_draft_sven_noribbing-cisMaleAdult48.jpg",
+                 "041_longsleeve_designer_filled_sven_noribbing-cisMaleAdult48.jpg"):  # fmt: skip
         r = results[name]
         assert r.refusal is None, (name, r.refusal)
         assert max(abs(e) for e in r.errors_cm.values()) <= 1.0, (name, r.errors_cm)

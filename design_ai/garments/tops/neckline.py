@@ -98,12 +98,13 @@ def _shading_edge(
 ) -> FrontNeck | None:
     """The front neckline as the lower edge of the shading inside the neck, or None when there is none.
 
-    A flat often shades the inside of the back, seen through the neck opening, darker than the front: the
-    shading fills the opening from the back neck (the outline) down to the front neckline, which is where it
-    ends, a step in tone with or without a stroke on it. Lines inside the shading are on the back (its
-    neckband seam), lines below the step are the front's neckband seams: neither is the neckline. So the first
-    step going down, with the whole opening above it darker than the fill just below it, that is followed out
-    to an HPS is the front neckline. Strokes on an unshaded flat have the same fill on both sides: no step."""
+    A flat often shades the inside of the back, seen through the neck opening, darker than the front (on a dark
+    garment, lighter): the shading fills the opening from the back neck (the outline) down to the front neckline,
+    which is where it ends, a step in tone with or without a stroke on it. Lines inside the shading are on the
+    back (its neckband seam), lines below the step are the front's neckband seams: neither is the neckline. So
+    the first step going down, with the whole opening above it of another tone than the fill just below it, that
+    is followed out to an HPS is the front neckline. Strokes on an unshaded flat have the same fill on both
+    sides: no step."""
     unit = steps.unit
     down = np.array([0.0, 1.0])
     points, profile = steps.profile(np.array([axis_x, top]), np.array([axis_x, bottom]), 0.2 * unit)
@@ -117,7 +118,7 @@ def _shading_edge(
             continue
         above = float(np.nanmedian(steps.tone(centre + opening[:, None] * down)))
         below = float(np.nanmedian(steps.tone(centre + front[:, None] * down)))
-        if not below - above >= max(LEAST_CONTRAST, _STEP_SHARE * float(profile[i])):
+        if not abs(below - above) >= max(LEAST_CONTRAST, _STEP_SHARE * float(profile[i])):
             continue
         threshold = steps.threshold(float(profile[i]))
         ends = [_to_hps(steps, centre, h, threshold) for h in hps]
