@@ -186,11 +186,13 @@ class RidgeMap:
         stop: Callable[[np.ndarray], bool],
         max_len: float,
         least_share: float = 0.7,
+        way: list[np.ndarray] | None = None,
     ) -> np.ndarray | None:
         """Follow the ridge through `start`, heading first along `direction`, until `stop(point)` holds; return
         that point, or None when the way ran past `max_len` px or left the ridge for more than 1 - `least_share`
         of its steps. Each step goes on in the current direction, then snaps across to the strongest contrast
-        within a third of a centimetre; the direction follows the line, smoothed."""
+        within a third of a centimetre; the direction follows the line, smoothed. The points stepped through are
+        appended to `way`, when given."""
         d = np.asarray(direction, np.float64) / max(1e-9, float(np.hypot(*direction)))
         p = np.asarray(start, np.float64)
         step = max(1.0, 0.2 * self.unit)
@@ -209,6 +211,8 @@ class RidgeMap:
             d = 0.5 * d + 0.5 * heading
             d /= max(1e-9, float(np.hypot(*d)))
             p = q
+            if way is not None:
+                way.append(p)
             if stop(p):
                 return p if strong / steps >= least_share else None
         return None

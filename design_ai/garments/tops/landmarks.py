@@ -162,9 +162,11 @@ class _Half:
     v_tip_y: float | None = None  # a V neckline's tip, where its straight sides meet the centre line
     hps_noise: float = 0.0  # RMS (px) of the neckline about the curve that places the HPS
     side_hidden: bool = False  # the sleeve hangs past the hem beside it: the body's side shows only as a line
+    shoulder_turn_deg: float = 180.0  # how far the outline turns at the shoulder point (sleeved: the two-line split)
 
 
 _CUFF_SIDE_CM = 4.0  # the underseam next to a long sleeve's bottom corner that places that corner
+_SHALLOW_BEND_DEG = 20.0  # an outline turning less than this at the shoulder gives way to the armhole seam
 _MOST_OPENING_CM = 30.0  # a sleeve's end edge is shorter than this along the outline (a wide bell sleeve's is ~25)
 
 
@@ -455,6 +457,7 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
             side_hidden=beside is not None,
+            shoulder_turn_deg=math.degrees(math.acos(min(1.0, abs(float(shoulder_fit.direction @ top_fit.direction))))),
         )
 
     if has_sleeve:
@@ -775,15 +778,33 @@ def measure_top(
     if inner.neck_y is not None:
         neck_pt[1] = inner.neck_y
     bent = hanging
+    seamed = False  # the armhole seams' tops are the shoulder points
     if sleeve == "set-in" and inner.sleeve == "set-in" and inner.shoulders is not None:
         seam_r, seam_l = (_onto_outline(upright, q, sil.edge_px) for q in inner.shoulders)
         twins = float(np.hypot(*(seam_r - unmirror(seam_l)))) <= 1.5 * unit  # a flat is symmetric: both seams agree
+        # A shallow bend (a dropped shoulder running almost straight into the sleeve's top edge) places the
+        # shoulder point poorly: the two-line split slides along the near-straight edge by a centimetre or more
+        # at little cost, and the armhole seam drawn into it says where the sleeve starts. Within half a
+        # centimetre of the seam's top the bend stands (its fitted lines place a corner more finely than a
+        # traced seam's end).
+        shallow = max(r.shoulder_turn_deg, lm.shoulder_turn_deg) < _SHALLOW_BEND_DEG
+        off = float(np.hypot(*(seam_r - r.shoulder))), float(np.hypot(*(seam_l - unmirror(lm.shoulder))))
+        if shallow and not twins and min(off) <= 2 * unit:
+            # Seams that disagree: one trace slid off its line (onto a stripe of a draft, say). The one that
+            # ends near its own outline's bend stands for both, mirrored, as a flat is drawn symmetric.
+            if off[0] <= off[1]:
+                seam_l = _onto_outline(upright, unmirror(seam_r), sil.edge_px)
+            else:
+                seam_r = _onto_outline(upright, unmirror(seam_l), sil.edge_px)
+            twins = True
         moved = max(float(np.hypot(*(seam_r - r.shoulder))), float(np.hypot(*(seam_l - unmirror(lm.shoulder)))))
-        if twins and moved > 2 * unit:
-            # The armhole seams' tops are the shoulder points: a sleeve hanging down bends where the arm turns,
-            # and the outline's bend there is not the shoulder's. Its length then runs along its top edge.
-            r, lm, bent = replace(r, shoulder=seam_r), replace(lm, shoulder=unmirror(seam_l)), True
-    if sleeve == "set-in" and not bent and _hangs(r) and _hangs(lm):
+        if twins and (moved > 2 * unit or (shallow and moved > 0.5 * unit)):
+            r, lm, seamed = replace(r, shoulder=seam_r), replace(lm, shoulder=unmirror(seam_l)), True
+            # A seam far from the outline's bend: a sleeve hanging down bends where the arm turns, and the
+            # outline's bend there is not the shoulder's. Its length then runs along its top edge (a sleeve held
+            # out runs straight to its end: the chord, which a soft or wavy edge does not lengthen).
+            bent = bent or moved > 2 * unit
+    if sleeve == "set-in" and not bent and not seamed and _hangs(r) and _hangs(lm):
         # No armhole seam to go by (a draft), and a sleeve hanging down: the outline bends at the shoulder first,
         # then where the arm turns down; the first bend is the shoulder point.
         firsts = [_first_bend(p, h.hps, h.sleeve_top, unit) for p, h in ((right, r), (left, lm))]

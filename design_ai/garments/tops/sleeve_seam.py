@@ -54,13 +54,39 @@ def sleeve_seam(
 
     start = ridges.snap(arc[i], max(2.0, 0.3 * unit))
     up = ridges.heading(start, start - underarm)
-    end = ridges.follow(start, up, threshold, stop=stop, max_len=3.0 * float(np.hypot(*(underarm - hps))))
+    way: list[np.ndarray] = []
+    end = ridges.follow(start, up, threshold, stop=stop, max_len=3.0 * float(np.hypot(*(underarm - hps))), way=way)
     if end is None or end[1] > underarm[1] - 2.0 * unit:
         return None
     near_neck = min(_NECK_CM * unit, 0.5 * float(np.hypot(*(shoulder - hps))))
     if out * (end[0] - hps[0]) <= 0 or float(np.hypot(*(end - hps))) <= near_neck:
         return "raglan", end
-    return "set-in", end
+    return "set-in", _run_out(ridges, np.array(way), end)
+
+
+def _run_out(ridges: RidgeMap, way: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Where the armhole seam traced along `way` meets the garment's edge: its line, as it runs over the last
+    2 cm before the edge, carried on until it leaves the garment. The trace itself stops short of the edge (it
+    looks half a centimetre ahead, inside a garment eroded by a quarter), and near the edge it may fade into
+    a soft edge or slide along the outline's own stroke; an armhole seam runs straight into the edge, so its
+    own line, not the nearest point of the outline, places the shoulder point (beside a sharp corner, as where a
+    sleeve hanging down meets the shoulder line, the nearest point lies on the wrong edge). `end` stands when the
+    way is too short to give that line."""
+    unit = ridges.unit
+    back = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(way[::-1], axis=0).T))])[::-1]  # arc to the end
+    clean = way[back >= 1.5 * unit]  # the last 1.5 cm, where the trace may fade or slide, is left out
+    last = clean[back[back >= 1.5 * unit] <= 3.5 * unit] if len(clean) else clean
+    if len(last) < 3:
+        return end
+    centred = last - last.mean(axis=0)
+    d = np.linalg.svd(centred, full_matrices=False)[2][0]
+    d = d if float((last[-1] - last[0]) @ d) > 0 else -d
+    p = last[-1].astype(np.float64)
+    for _ in range(int(4.0 * unit)):
+        if not ridges.inside(p + d):
+            return p + d
+        p = p + d
+    return end
 
 
 def slit_top(
