@@ -57,10 +57,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.984 and overall["mae_cm"] <= 0.24, overall
+    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.988 and overall["mae_cm"] <= 0.16, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
     for garment, least, mae in (("tshirt", 0.98, 0.10), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.21),
-                                ("sweatshirt", 0.96, 0.53), ("hoodie", 0.98, 0.23)):  # fmt: skip
+                                ("sweatshirt", 0.98, 0.17), ("hoodie", 0.98, 0.23)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
 

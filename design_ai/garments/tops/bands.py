@@ -45,9 +45,12 @@ def seam_across(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, inwards: np.ndar
         shifts = np.arange(-0.3 * unit, 0.3 * unit + 1e-9, 1.0)
         held = [(_held(ridges, a + (depth + t) * d, b + (depth + t) * d, threshold), depth + t) for t in shifts]
         best, at = max(held)
-        # A seam stands out from the fill on at least one side of it; inside a band drawn hatched (rib), every
-        # line across is "solid" because the hatching is everywhere: a centimetre either way is just as busy.
-        beside = min(_held(ridges, a + (at + t) * d, b + (at + t) * d, threshold) for t in (-unit, unit))
+        # A seam stands out from the body's plain fill beyond it, one and two centimetres further in; inside a
+        # band drawn hatched (rib), every line across is "solid" because the hatching is everywhere, and further
+        # in is just as busy. (Only the body's side tells, over two centimetres: across a striped band the
+        # hatching fades over each darker stripe, so a line a centimetre either way, on such a stripe, can look
+        # plain; the next lighter stripe in, hatched again, cannot.)
+        beside = max(_held(ridges, a + (at + t) * d, b + (at + t) * d, threshold) for t in (unit, 2 * unit))
         if best >= _SOLID and beside <= 0.5:
             # Rib hatching drawn up to the seam holds almost as well as a solid line just below it, with plain fill
             # a centimetre on: of the lines from here to a centimetre further in, the seam holds best.

@@ -926,15 +926,22 @@ def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
 
 
 def _first_bend(path: np.ndarray, hps: np.ndarray, sleeve_top: np.ndarray | None, unit: float) -> np.ndarray | None:
-    """The first corner (12° or more) of a half outline from the HPS towards the sleeve's top corner, at least
-    3 cm from the HPS; None when there is none before the sleeve's end."""
+    """The first convex corner (12° or more) of a half outline from the HPS towards the sleeve's top corner, at
+    least 3 cm from the HPS; None when there is none before the sleeve's end."""
     if sleeve_top is None:
         return None
     i, j = (int(np.argmin(np.hypot(*(path - q).T))) for q in (hps, sleeve_top))
     if j - i < 4 * unit:
         return None
     run = resample(path[i : j + 1])
-    for k, _ in dp_corners(run, 0.4 * unit, 12.0, 1.5 * unit):
+    # (simplified to half a centimetre, as the outline's corners are: a striped draft's bitten edge wiggles)
+    corners = dp_corners(run, 0.5 * unit, 12.0, 1.5 * unit)
+    for k, t in corners:
+        # The shoulder bends down into the sleeve (convex). A step in the edge and back within 3 cm is no bend:
+        # a stripe of the backdrop's tone (a centimetre or so wide) bitten out of a striped draft's edge.
+        step = any(abs(k - m) <= 3 * unit and (u > 0) != (t > 0) for m, u in corners)
+        if t <= 0 or step:
+            continue
         if float(np.hypot(*(run[k] - hps))) >= 3 * unit and float(np.hypot(*(run[k] - sleeve_top))) >= 3 * unit:
             return run[k]
     return None
@@ -953,7 +960,18 @@ def _hangs(half: _Half) -> bool:
     off = abs(float((half.sleeve_bottom - half.side_line.point) @ half.side_line.normal))
     # (one hanging past the hem lies beside the body whatever the side seam's line does below the hem: a body
     # easing into a narrower band slants inwards, and its line, run on past the hem, leaves the sleeve)
-    return along and (off <= 0.2 * length or _past_hem(half))
+    return (along and (off <= 0.2 * length or _past_hem(half))) or _straight_down(half)
+
+
+def _straight_down(half: _Half) -> bool:
+    """Whether the sleeve's underseam runs straight down the upright flat (within a fifth of its length of the
+    vertical through the outline's underarm, about 11°): a sleeve drawn hanging, whatever the side the outline
+    shows below it does (a slit closed over most of its depth leaves only the body's lower side, curving in
+    to a narrower hem band, and that side's line leaves the sleeve). A sleeve held out heads out 40° or more."""
+    if half.sleeve_bottom is None or _ends_at_body(half):
+        return False
+    u = half.underarm - half.sleeve_bottom
+    return float(u[1]) < 0 and abs(float(u[0])) <= 0.2 * float(np.hypot(*u))
 
 
 def _past_hem(half: _Half) -> bool:
