@@ -20,16 +20,12 @@ CORPUS = Path(__file__).parent / "freesewing"
 CASES = corpus_cases(CORPUS)
 
 SHORT = {
-    "014_tshirt_designer_line_teagan-cisMaleAdult40.png",
     "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
-    "020_tshirt_cutout_line_teagan-cisMaleAdult40.jpg",
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
-    "068_sweatshirt_cutout_draft_sven-cisFemaleAdult32.jpg",
     "069_sweatshirt_designer_draft_sven-cisFemaleAdult40.jpg",
     "073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png",
     "078_sweatshirt_designer_draft_sven-cisMaleAdult38.jpg",
     "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
-    "087_hoodie_cutout_line_hugo-cisMaleAdult50.jpg",
     "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
     "096_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
     "099_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
@@ -57,10 +53,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.988 and overall["mae_cm"] <= 0.16, overall
+    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.993 and overall["mae_cm"] <= 0.145, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
-    for garment, least, mae in (("tshirt", 0.98, 0.10), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.21),
-                                ("sweatshirt", 0.98, 0.17), ("hoodie", 0.98, 0.23)):  # fmt: skip
+    for garment, least, mae in (("tshirt", 0.99, 0.09), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.20),
+                                ("sweatshirt", 0.985, 0.16), ("hoodie", 0.985, 0.20)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
 

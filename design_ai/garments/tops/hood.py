@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from design_ai.errors import UserError
-from design_ai.patterns.outline import dp_corners, resample
+from design_ai.patterns.outline import dp_corners, fit_line, meet_near, resample
 
 __all__ = ["Hood", "split_hood"]
 
@@ -26,19 +26,22 @@ _NECK_TURN_DEG = 30.0  # the hood meets the shoulder turning inwards at least th
 
 @dataclass(frozen=True)
 class Hood:
-    """The hood as drawn (px, upright frame): its top at the centre, the HPS either side, its widest reach."""
+    """The hood as drawn (px, upright frame): its top at the centre, the HPS either side, its widest reach, and
+    the HPS of each half (in the halves' frame, the left one mirrored) as drawn: where the hood's edge meets the
+    shoulder's, each moved in by the edge offset."""
 
     top_y: float
     hps_y: float
     width: float
+    hps: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def split_hood(right: np.ndarray, left: np.ndarray, axis_x: float, height: float,
-               garment: str) -> tuple[np.ndarray, np.ndarray, Hood]:  # fmt: skip
+               garment: str, edge: float = 0.0) -> tuple[np.ndarray, np.ndarray, Hood]:  # fmt: skip
     """The two half outlines with the hood replaced by a plain neckline, and the hood's measures.
 
-    `height` is the outline's height (px), for a nominal centimetre; refuses in one line when no half shows
-    where the hood meets a shoulder."""
+    `height` is the outline's height (px), for a nominal centimetre; `edge` how far the outline lies outside
+    the drawn edge. Refuses in one line when no half shows where the hood meets a shoulder."""
     unit = height / 100.0  # a hoodie with its hood is about a metre from hood top to hem
     junctions = [_junction(p, unit) for p in (right, left)]
     if all(j is None for j in junctions):
@@ -51,7 +54,8 @@ def split_hood(right: np.ndarray, left: np.ndarray, axis_x: float, height: float
     widest = max(float(np.max(p[: j + 1, 0])) for p, j in zip(paths, (j_r, j_l), strict=True)) - axis_x
     hps_y = float(np.mean([right[j_r, 1], left[j_l, 1]]))
     top_y = float(min(right[0, 1], left[0, 1]))
-    hood = Hood(top_y=top_y, hps_y=hps_y, width=2 * widest)
+    hps = (_drawn_hps(right, j_r, unit, edge), _drawn_hps(left, j_l, unit, edge))
+    hood = Hood(top_y=top_y, hps_y=hps_y, width=2 * widest, hps=hps)
     return _with_neckline(right, j_r, axis_x), _with_neckline(left, j_l, axis_x), hood
 
 
@@ -63,6 +67,25 @@ def _junction(path: np.ndarray, unit: float) -> int | None:
         if t < 0:
             return int(np.argmin(np.hypot(*(path - fine[i]).T)))
     return None
+
+
+def _drawn_hps(path: np.ndarray, j: int, unit: float, edge: float) -> np.ndarray:
+    """The HPS as drawn at the junction near `j`: the outline's corner there (the point furthest in from the chord
+    across it: the simplified outline's vertex can sit a few pixels along either edge) moved in by `edge` off both
+    edges. The outline turns into the shoulder round the outside of both strokes, a concave corner, so the strokes'
+    own meeting lies inwards of it along the hood's edge as much as down from the shoulder's (the plain neckline
+    led in, read as a convex corner, would move it the other way). The edges' directions are taken over a
+    centimetre only: a hood's side curves, and a line through more of it, produced, misses the corner."""
+    run = max(3, round(unit))
+    lo, hi = max(0, j - 2 * run), min(len(path) - 1, j + 2 * run)
+    if hi - lo < 2 * run:
+        return path[j]
+    chord = path[hi] - path[lo]
+    normal = np.array([-chord[1], chord[0]]) / max(1e-9, float(np.hypot(*chord)))  # into the garment
+    c = lo + int(np.argmax((path[lo : hi + 1] - path[lo]) @ normal))
+    a = fit_line(path[max(0, c - run) : c + 1]).moved_in(edge)
+    b = fit_line(path[c : c + run + 1]).moved_in(edge)
+    return meet_near(a, b, path[c], 2 * unit)
 
 
 def _with_neckline(path: np.ndarray, j: int, axis_x: float) -> np.ndarray:

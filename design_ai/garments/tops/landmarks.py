@@ -162,6 +162,7 @@ class _Half:
     v_tip_y: float | None = None  # a V neckline's tip, where its straight sides meet the centre line
     hps_noise: float = 0.0  # RMS (px) of the neckline about the curve that places the HPS
     side_hidden: bool = False  # the sleeve hangs past the hem beside it: the body's side shows only as a line
+    end_at_body: bool = False  # the sleeve's end meets the body: its bottom corner is where the outline's underarm is
     shoulder_turn_deg: float = 180.0  # how far the outline turns at the shoulder point (sleeved: the two-line split)
 
 
@@ -281,6 +282,15 @@ def _end_beside_hem(
                 and _across_the_sleeve(theta, i_hem, i_sb, i_hps, unit)):  # fmt: skip
             return i_hem, i_sb, downs[0]
     return None
+
+
+def _end_at_outline(end_line: Line, corner: np.ndarray, edge: float) -> np.ndarray:
+    """The bottom corner of a sleeve whose end meets the body: where its end edge stops, at the outline's corner
+    with the body's side (`corner`), less the stroke's round end (`edge`). Its inner edge lies in the slit closed
+    over beside the body's side, a stroke's width or so out from the side's line, and the end edge meets that
+    line at a shallow angle: their meeting lies several strokes' widths further along, down the body's side."""
+    along = float((corner - end_line.point) @ end_line.direction) - edge
+    return end_line.point + along * end_line.direction
 
 
 def _banded(garment: str) -> bool:
@@ -441,7 +451,8 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             side_line = Line(np.array([x_side, float(path[i_hem, 1])]), np.array([0.0, 1.0]))
             hem = np.array([x_side, hem_line.y_at(x_side)])
         underarm = meet_near(under_line, side_line, path[i_ua], _CORNER_REACH_CM * unit)
-        hps, hps_noise = _neck_meets(neck, shoulder_line, edge, path[i_hps], unit)
+        at_hps = _shoulder_at_hps(path, corners, i_hps, i_st, shoulder_line, edge, unit, neck)
+        hps, hps_noise = _neck_meets(neck, at_hps, edge, path[i_hps], unit)
         return _Half(
             hps=hps,
             hps_noise=hps_noise,
@@ -452,11 +463,13 @@ def _half_landmarks(path: np.ndarray, unit: float, edge: float, sleeved: bool, g
             side_line=side_line,
             sleeve_top=meet_near(line(bends[1], i_st) if len(bends) >= 2 else top_line, hem_s_line, path[i_st],
                                  _CORNER_REACH_CM * unit),
-            sleeve_bottom=(underarm if i_sb == i_ua
+            sleeve_bottom=(underarm if beside is not None
+                           else _end_at_outline(hem_s_line, path[i_sb], edge) if i_sb == i_ua
                            else meet_near(hem_s_line, cuff_side, path[i_sb], _CORNER_REACH_CM * unit)),
             noise=noise(),
             v_tip_y=_v_tip(path[: i_hps + 1], unit, edge),
             side_hidden=beside is not None,
+            end_at_body=i_sb == i_ua,
             shoulder_turn_deg=math.degrees(math.acos(min(1.0, abs(float(shoulder_fit.direction @ top_fit.direction))))),
         )
 
@@ -539,6 +552,28 @@ def _v_tip(neckline: np.ndarray, unit: float, edge: float) -> float | None:
     if float(start @ fit.direction) < math.cos(math.radians(15)) * float(np.linalg.norm(start)):
         return None
     return fit.moved_in(edge).y_at(float(neckline[0, 0]))
+
+
+def _shoulder_at_hps(
+    path: np.ndarray, corners: list[tuple[int, float]], i_hps: int, i_st: int, fitted: Line, edge: float, unit: float,
+    neck: np.ndarray,
+) -> Line:  # fmt: skip
+    """The shoulder line the neckline meets at the HPS: `fitted` (the two-line fit's), unless it misses the HPS's
+    corner by over a centimetre. A sleeve hanging down bends at the shoulder softly and again down the arm, and
+    the two lines can split the outline further down, the first of them a chord across shoulder and arm; then the
+    shoulder's own stretch, from the HPS to its first corner (20° or more, 3 cm on at least), is the line, where
+    the neckline rises to it steeply (a front neck cut out of the outline). A back neck drawn as the outline
+    arrives shallow, and where it meets a line at that shallow angle is ill placed: the corner stands for it."""
+    if abs(fitted.y_at(float(path[i_hps, 0])) - float(path[i_hps, 1])) <= unit or len(neck) < 2:
+        return fitted
+    rise, across = np.abs(neck[-1] - neck[0])[::-1]
+    if rise <= across:
+        return fitted
+    ends = [i for i, t in corners if t >= _WEAK_CORNER_DEG and i_hps + 3 * unit <= i < i_st]
+    if not ends:
+        return fitted
+    trim = max(2, round(0.5 * unit))
+    return fit_line(path[i_hps + trim : ends[0] + 1 - trim]).moved_in(edge)
 
 
 def _neck_meets(
@@ -698,7 +733,7 @@ def measure_top(
     height = float(upright[:, 1].max() - upright[:, 1].min())
     hood = None
     if spec.hooded:  # the hood's part of the outline read, then led into the shoulders by a plain neckline
-        right, left, hood = split_hood(right, left, float(centre[0]), height, garment)
+        right, left, hood = split_hood(right, left, float(centre[0]), height, garment, sil.edge_px)
         neck_y, height = float(right[0, 1]), float(upright[:, 1].max() - hood.hps_y)
 
     lap("outline_deskew")
@@ -711,6 +746,10 @@ def measure_top(
             f"{_LEAST_HEIGHT_PX} px or more (about 3 px per cm); use a larger picture"
         )
     r, lm = _both_halves((right, left), unit, sil.edge_px, sleeved, garment)
+    if hood is not None and hood.hps is not None:
+        # Where the hood meets the shoulders is the HPS as drawn, across (the plain neckline led into them is not
+        # drawn, and meets them outwards of it); its height stays the shoulder line's there, fitted over more.
+        r, lm = (replace(h, hps=_on_shoulder(h, float(q[0]))) for h, q in zip((r, lm), hood.hps, strict=True))
     cleaner = min(r.noise, lm.noise) / unit
     if cleaner > _MOST_NOISE_CM:
         raise UserError(
@@ -925,6 +964,13 @@ def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
     return replace(half, underarm=top, side_line=Line(top, down / max(1e-9, float(np.hypot(*down)))))
 
 
+def _on_shoulder(half: _Half, x: float) -> np.ndarray:
+    """The point at `x` on the shoulder line, through the half's HPS and shoulder point."""
+    d = half.shoulder - half.hps
+    slope = float(d[1] / d[0]) if abs(float(d[0])) > 1e-9 else 0.0
+    return np.array([x, float(half.hps[1]) + (x - float(half.hps[0])) * slope])
+
+
 def _first_bend(path: np.ndarray, hps: np.ndarray, sleeve_top: np.ndarray | None, unit: float) -> np.ndarray | None:
     """The first convex corner (12° or more) of a half outline from the HPS towards the sleeve's top corner, at
     least 3 cm from the HPS; None when there is none before the sleeve's end."""
@@ -950,7 +996,7 @@ def _first_bend(path: np.ndarray, hps: np.ndarray, sleeve_top: np.ndarray | None
 def _hangs(half: _Half) -> bool:
     """Whether the sleeve hangs against the body: its underseam, from the sleeve's bottom corner to the
     underarm, runs within 20° of the side seam (a sleeve held out meets it at 40° or more)..."""
-    if half.sleeve_bottom is None:
+    if half.sleeve_bottom is None or half.end_at_body:
         return False
     u = half.underarm - half.sleeve_bottom
     length = max(1e-9, float(np.hypot(*u)))
@@ -982,14 +1028,16 @@ def _past_hem(half: _Half) -> bool:
 
 def _touches(half: _Half, within: float) -> bool:
     """Whether the sleeve's opening meets the body: its bottom corner lies within `within` px of the outline's
-    underarm (1.5 cm: the slit between the sleeve's inner edge and the body is closed over its whole depth;
-    none: the sleeve's end meets the body, `_ends_at_body`)."""
-    return half.sleeve_bottom is not None and float(np.hypot(*(half.sleeve_bottom - half.underarm))) <= within
+    underarm (1.5 cm: the slit between the sleeve's inner edge and the body is closed over its whole depth), or
+    the sleeve's end meets the body (`_ends_at_body`)."""
+    if half.sleeve_bottom is None:
+        return False
+    return half.end_at_body or float(np.hypot(*(half.sleeve_bottom - half.underarm))) <= within
 
 
 def _ends_at_body(half: _Half) -> bool:
-    """Whether the sleeve's end meets the body: its bottom corner is the outline's underarm itself."""
-    return _touches(half, 0.0)
+    """Whether the sleeve's end meets the body: its bottom corner is at the outline's underarm."""
+    return half.end_at_body
 
 
 def _onto_outline(upright: np.ndarray, p: np.ndarray, edge: float) -> np.ndarray:
@@ -1096,13 +1144,24 @@ def _interior_lines(
         # no slit)
         band = hem_band or 0.0
         wide = RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM) if any(past) else None
-        found = []
+        found: list[np.ndarray | None] = []
         for h, hem, ua, up, deep, down in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l), side_up,
                                               most, past, strict=True):  # fmt: skip
             if h.side_hidden and wide is not None:
                 found.append(slit_top(wide, _slit_foot(ridges, hem + band * up, up), up, deep))
+            elif down and wide is not None:
+                found.append(slit_top(wide, ua, up, deep))
             else:
-                found.append(slit_top(wide if down and wide is not None else ridges, ua, up, deep))
+                # Where the slit closes to its top the sleeve's inner edge and the body's side are two strokes side
+                # by side, one dark band too wide for the narrow window to see: its trace stops short there. The
+                # wide window reads them as one line up to the top (kept to the side seam's line: the armhole seam
+                # leaving the top is no slit): the higher top of the two stands (a trace can stop short, not run past).
+                top = slit_top(ridges, ua, up, deep)
+                if top is not None:
+                    wide = wide or RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM)
+                    pair = slit_top(wide, ua, up, deep, on_line=True) if wide is not None else None
+                    top = pair if pair is not None and pair[1] < top[1] else top
+                found.append(top)
         tops = _symmetric_slits(ridges, (found[0], found[1]), axis_x)
         if tops is not None:
             underarms = tops

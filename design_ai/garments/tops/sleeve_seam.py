@@ -90,12 +90,15 @@ def _run_out(ridges: RidgeMap, way: np.ndarray, end: np.ndarray) -> np.ndarray:
 
 
 def slit_top(
-    ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray, most_cm: float = SLIT_MOST_CM
+    ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray, most_cm: float = SLIT_MOST_CM, on_line: bool = False
 ) -> np.ndarray | None:
     """Where a sleeve hanging against the body really leaves it: the top of the narrow slit between the sleeve's
     inner edge and the body's side, which the outline closes over (its underarm is where the slit grows wide
     enough to show). The slit's edges run on as a line straight up the side seam's way from the outline's
-    underarm; its top is where that line ends. None when no such line runs on for a centimetre."""
+    underarm; its top is where that line ends. None when no such line runs on for a centimetre.
+
+    `on_line`: the trace's top is its last point within half a centimetre of the straight line up from the
+    underarm, where a line running on from the slit's top (an armhole seam curving away from it) parts from it."""
     unit = ridges.unit
     u = np.asarray(up, np.float64) / max(1e-9, float(np.hypot(*up)))
     n = np.array([-u[1], u[0]])
@@ -125,6 +128,11 @@ def slit_top(
             gap, p = gap + 1.0, p + u
             if gap > (0.6 if top is not None else start_cm - 0.9) * unit:
                 break
+    if on_line and top is not None:
+        off = [abs(float((q - underarm) @ n)) for q in way]
+        parts = next((i for i, o in enumerate(off) if o > 0.5 * unit), len(way))
+        way = way[:parts]
+        top = way[-1] if way else None
     reach = float(np.hypot(*(top - underarm))) if top is not None else 0.0
     # A slit the outline closes over is a few centimetres deep; a line running on further is an armhole seam
     # rising straight from the underarm, and the outline's underarm stands.
