@@ -24,7 +24,6 @@ SHORT = {
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
     "069_sweatshirt_designer_draft_sven-cisFemaleAdult40.jpg",
     "073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png",
-    "078_sweatshirt_designer_draft_sven-cisMaleAdult38.jpg",
     "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
     "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
     "096_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
@@ -53,7 +52,7 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.993 and overall["mae_cm"] <= 0.145, overall
+    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.994 and overall["mae_cm"] <= 0.14, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
     for garment, least, mae in (("tshirt", 0.99, 0.09), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.20),
                                 ("sweatshirt", 0.985, 0.16), ("hoodie", 0.985, 0.20)):  # fmt: skip

@@ -584,7 +584,10 @@ def _neck_meets(
 
     A crew neckline ends almost vertical and still curving at the HPS, so a straight line through its last
     centimetres would lean and land outside it: x is fitted as a quadratic in y instead (exact to second
-    order for the elliptic neckline of a flat) and followed up to the shoulder line.
+    order for the elliptic neckline of a flat) and followed up to the shoulder line, but not past its vertex:
+    a neckline rising to the HPS heads outwards all the way, and a quadratic that turns back inwards before
+    it reaches the shoulder line was bent by the corner's rounding (a small, soft draft's shallow back neck),
+    so its outermost point, at the vertex, is the neckline's end.
     """
     y0 = float(neck[:, 1].mean())
     dy = neck[:, 1] - y0
@@ -595,9 +598,11 @@ def _neck_meets(
         rms = float(np.sqrt(np.mean(res * res)))
     else:
         coef = np.array([0.0, 0.0, float(neck[:, 0].mean())])
+    # where x peaks (the curve opens inwards, a < 0): above it the quadratic runs back towards the centre
+    vertex = -coef[1] / (2.0 * coef[0]) if coef[0] < 0 else -math.inf
     y = float(neck[:, 1].min())
     for _ in range(4):  # fixed point: the shoulder line's y at the neckline's x at that y
-        x = float(np.polyval(coef, y - y0)) + edge
+        x = float(np.polyval(coef, max(y - y0, vertex))) + edge
         y = shoulder.y_at(x)
     hps = np.array([x, y])
     # A ragged neckline (a striped draft's bitten edge) can throw the quadratic far off: then the corner
