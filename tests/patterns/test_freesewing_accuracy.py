@@ -27,7 +27,6 @@ SHORT = {
     "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
     "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
     "096_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
-    "099_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
 }
 """Pictures with a POM more than 1 cm off, or refused (see the closing note of issue 16 for why, by kind)."""
 
@@ -52,10 +51,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.994 and overall["mae_cm"] <= 0.14, overall
+    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.997 and overall["mae_cm"] <= 0.135, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
     for garment, least, mae in (("tshirt", 0.99, 0.09), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.20),
-                                ("sweatshirt", 0.985, 0.16), ("hoodie", 0.985, 0.20)):  # fmt: skip
+                                ("sweatshirt", 0.985, 0.16), ("hoodie", 1.0, 0.18)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
 
@@ -86,6 +85,14 @@ def test_long_sleeves_whose_ends_meet_the_body_are_bounded_by_their_slits(result
         r = results[name]
         assert r.refusal is None, (name, r.refusal)
         assert max(abs(e) for e in r.errors_cm.values()) <= 1.0, (name, r.errors_cm)
+
+
+def test_a_hood_narrowing_to_the_neck_meets_the_shoulders_where_they_head_out(results: dict[str, CaseResult]) -> None:
+    """A hood whose side turns in a little above the shoulders and runs on straight down: its first inward turn
+    is no junction (099's HPS was read 1.2 cm high: hood height -2.1, body length +1.3 cm); the junction is where
+    the outline then heads out along the shoulder."""
+    r = results["099_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg"]
+    assert r.refusal is None and max(abs(e) for e in r.errors_cm.values()) <= 1.0, r.errors_cm
 
 
 def test_a_band_drawn_without_its_seam_is_assumed_not_refused(results: dict[str, CaseResult]) -> None:

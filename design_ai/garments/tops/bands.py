@@ -18,6 +18,7 @@ __all__ = ["seam_across"]
 
 _LEAST_CM = 1.5  # a seam nearer the edge than this is the edge's own stitching
 _MOST_CM = 20.0  # a band or cuff is never deeper
+_TILT_PX = 1.0  # how far (px) either end of a seam's line may sit off the edge's slant: a corner's error
 _SOLID = 0.8  # share of a seam line's length on a ridge: a dashed topstitching line has about half
 
 
@@ -41,10 +42,17 @@ def seam_across(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, inwards: np.ndar
         for i in ridges.peaks(values):
             candidates.add(round(_LEAST_CM * unit + float((points[i] - start) @ d)))
     threshold = ridges.floor()
+    shifts = np.arange(-0.3 * unit, 0.3 * unit + 1e-9, 1.0)
     for depth in sorted(candidates):
-        shifts = np.arange(-0.3 * unit, 0.3 * unit + 1e-9, 1.0)
         held = [(_held(ridges, a + (depth + t) * d, b + (depth + t) * d, threshold), depth + t) for t in shifts]
         best, at = max(held)
+        # The seam is drawn parallel to the drawn edge, but a-b joins corners read to a pixel or two each: a line
+        # at one depth all along can run off a thin seam at one end (a short cuff's by a sample or two of its
+        # share). Whether it is solid is judged with either end also let move a pixel on its own; where it
+        # lies, as before, by the line parallel to the edge.
+        tilted = (_held(ridges, a + (depth + t - s) * d, b + (depth + t + s) * d, threshold) for t in shifts
+                  for s in (-_TILT_PX, _TILT_PX))  # fmt: skip
+        best = max(best, *tilted)
         # A seam stands out from the body's plain fill beyond it, one and two centimetres further in; inside a
         # band drawn hatched (rib), every line across is "solid" because the hatching is everywhere, and further
         # in is just as busy. (Only the body's side tells, over two centimetres: across a striped band the
@@ -54,7 +62,8 @@ def seam_across(ridges: RidgeMap, a: np.ndarray, b: np.ndarray, inwards: np.ndar
         if best >= _SOLID and beside <= 0.5:
             # Rib hatching drawn up to the seam holds almost as well as a solid line just below it, with plain fill
             # a centimetre on: of the lines from here to a centimetre further in, the seam holds best.
-            on = [(_held(ridges, a + (at + t) * d, b + (at + t) * d, threshold), -t) for t in np.arange(0.0, unit, 1.0)]
+            steps = np.arange(0.0, unit, 1.0)
+            on = [(_held(ridges, a + (at + t) * d, b + (at + t) * d, threshold), -t) for t in steps]
             return float(at - max(on)[1])
     return None
 

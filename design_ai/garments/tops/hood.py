@@ -22,6 +22,7 @@ from design_ai.patterns.outline import dp_corners, fit_line, meet_near, resample
 __all__ = ["Hood", "split_hood"]
 
 _NECK_TURN_DEG = 30.0  # the hood meets the shoulder turning inwards at least this much
+_SHOULDER_CM = 1.5  # ... and the outline then runs outwards along the shoulder for as long as this
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,14 @@ def split_hood(right: np.ndarray, left: np.ndarray, axis_x: float, height: float
 
 def _junction(path: np.ndarray, unit: float) -> int | None:
     """The index on `path` where the hood meets the shoulder: its first inward turn of 30° or more (round the
-    hood, from its top out and back in to the neck, the outline only ever turns outwards)."""
+    hood, from its top out and back in to the neck, the outline only ever turns outwards) after which the
+    outline heads away from the centre line, along the shoulder. A hood drawn narrowing to the neck turns
+    inwards where its side, heading back in, straightens to run down to the shoulder: still the hood's side.
+    """
     fine = resample(path)
+    ahead = max(2, round(_SHOULDER_CM * unit))
     for i, t in dp_corners(fine, 0.5 * unit, _NECK_TURN_DEG, 1.5 * unit):
-        if t < 0:
+        if t < 0 and fine[min(len(fine) - 1, i + ahead), 0] - fine[i, 0] > 0.5 * unit:
             return int(np.argmin(np.hypot(*(path - fine[i]).T)))
     return None
 
