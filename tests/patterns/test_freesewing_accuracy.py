@@ -22,7 +22,6 @@ CASES = corpus_cases(CORPUS)
 SHORT = {
     "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
     "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
-    "069_sweatshirt_designer_draft_sven-cisFemaleAdult40.jpg",
     "073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png",
     "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
     "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
@@ -51,10 +50,10 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.997 and overall["mae_cm"] <= 0.135, overall
+    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.998 and overall["mae_cm"] <= 0.135, overall
     assert overall["assumed"] <= 10, overall  # bands drawn without their seams
     for garment, least, mae in (("tshirt", 0.99, 0.09), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.20),
-                                ("sweatshirt", 0.985, 0.16), ("hoodie", 1.0, 0.18)):  # fmt: skip
+                                ("sweatshirt", 1.0, 0.15), ("hoodie", 1.0, 0.18)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
 

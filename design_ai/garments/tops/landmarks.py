@@ -82,7 +82,14 @@ from design_ai.garments.tops.bands import seam_across
 from design_ai.garments.tops.flat import CHEST_BELOW_UNDERARM_CM
 from design_ai.garments.tops.hood import split_hood
 from design_ai.garments.tops.neckline import front_neck_inside
-from design_ai.garments.tops.sleeve_seam import SLIT_BESIDE_END_CM, SLIT_MOST_CM, sleeve_seam, slit_top
+from design_ai.garments.tops.sleeve_seam import (
+    SLIT_BESIDE_END_CM,
+    SLIT_GAP_CM,
+    SLIT_MOST_CM,
+    SLIT_STRIPES_GAP_CM,
+    sleeve_seam,
+    slit_top,
+)
 from design_ai.patterns.model import GarmentMeasure
 from design_ai.patterns.outline import (
     Line,
@@ -963,7 +970,7 @@ def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
     side seam that bounds the chest. Beside a sleeve whose end meets the body, or that hangs down past the hem,
     the slit's line from its top to its foot (the outline's underarm) is the side seam too: the side the outline
     shows below is lower down a curved side, or the hem band's (a body easing into a narrower band slants in)."""
-    if not (half.side_hidden or _ends_at_body(half) or _past_hem(half)):
+    if not (half.side_hidden or _ends_at_body(half) or _past_hem(half) or _slit_beside_inner(half)):
         return replace(half, underarm=top)
     down = (half.hem if half.side_hidden else half.underarm) - top
     return replace(half, underarm=top, side_line=Line(top, down / max(1e-9, float(np.hypot(*down)))))
@@ -1023,6 +1030,28 @@ def _straight_down(half: _Half) -> bool:
         return False
     u = half.underarm - half.sleeve_bottom
     return float(u[1]) < 0 and abs(float(u[0])) <= 0.2 * float(np.hypot(*u))
+
+
+def _slit_beside_inner(half: _Half) -> bool:
+    """Whether the slit beside a sleeve drawn hanging straight down (`_straight_down`) runs up the sleeve's inner
+    edge, not the side's line: that line heads more than 11° off the inner edge (the body's lower side, curving
+    in to a narrower hem, is all the outline shows below a slit closed over most of its depth)."""
+    if not _straight_down(half) or _past_hem(half):
+        return False
+    u = _inner_up(half)
+    return float(u @ -half.side_line.direction) < math.cos(math.radians(11.0))
+
+
+def _inner_up(half: _Half) -> np.ndarray:
+    """The sleeve's inner edge's way up, from its bottom corner to the outline's underarm (unit vector)."""
+    assert half.sleeve_bottom is not None
+    u = half.underarm - half.sleeve_bottom
+    return u / max(1e-9, float(np.hypot(*u)))
+
+
+def _flip(u: np.ndarray | None) -> np.ndarray | None:
+    """A left half's vector, mirrored into the picture's frame (None stays None)."""
+    return None if u is None else u * np.array([-1.0, 1.0])
 
 
 def _past_hem(half: _Half) -> bool:
@@ -1148,10 +1177,19 @@ def _interior_lines(
         # down to the hem band has its slit from the top of the band up (the band's end below, drawn fainter, is
         # no slit)
         band = hem_band or 0.0
+        # A sleeve drawn hanging straight down whose side's line leaves it (the body's lower side curving in to a
+        # narrower hem): the slit runs up along the sleeve's inner edge, closed over most of its depth, so it is
+        # traced the inner edge's way, as deep as beside a sleeve hanging all the way down; the stroke it follows
+        # is the sleeve's own edge, long and straight, so a gap a stripe wide (a striped fill's stripe of the
+        # backdrop's tone cutting it) is bridged.
+        inner = [_inner_up(h) if _slit_beside_inner(h) else None for h in (r, lm)]
+        side_up = tuple(s if i is None else i for s, i in zip(side_up, (inner[0], _flip(inner[1])), strict=True))
+        most = [SLIT_BESIDE_END_CM if i is not None else m for i, m in zip(inner, most, strict=True)]
+        gaps = [SLIT_STRIPES_GAP_CM if i is not None else SLIT_GAP_CM for i in inner]
         wide = RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM) if any(past) else None
         found: list[np.ndarray | None] = []
-        for h, hem, ua, up, deep, down in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l), side_up,
-                                              most, past, strict=True):  # fmt: skip
+        for h, hem, ua, up, deep, down, gap in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l),
+                                                   side_up, most, past, gaps, strict=True):  # fmt: skip
             if h.side_hidden and wide is not None:
                 found.append(slit_top(wide, _slit_foot(ridges, hem + band * up, up), up, deep))
             elif down and wide is not None:
@@ -1161,10 +1199,10 @@ def _interior_lines(
                 # by side, one dark band too wide for the narrow window to see: its trace stops short there. The
                 # wide window reads them as one line up to the top (kept to the side seam's line: the armhole seam
                 # leaving the top is no slit): the higher top of the two stands (a trace can stop short, not run past).
-                top = slit_top(ridges, ua, up, deep)
+                top = slit_top(ridges, ua, up, deep, gap_cm=gap)
                 if top is not None:
                     wide = wide or RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM)
-                    pair = slit_top(wide, ua, up, deep, on_line=True) if wide is not None else None
+                    pair = slit_top(wide, ua, up, deep, on_line=True, gap_cm=gap) if wide is not None else None
                     top = pair if pair is not None and pair[1] < top[1] else top
                 found.append(top)
         tops = _symmetric_slits(ridges, (found[0], found[1]), axis_x)

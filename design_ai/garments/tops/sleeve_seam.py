@@ -18,6 +18,8 @@ __all__ = ["sleeve_seam", "slit_top"]
 
 SLIT_MOST_CM = 13.0  # the deepest slit the outline closes over beside a sleeve with an underseam of its own
 SLIT_BESIDE_END_CM = 40.0  # ... and beside a long sleeve hanging down, whose end meets the body
+SLIT_GAP_CM = 0.6  # the longest gap a slit's line shows along its way (a fading stroke) ...
+SLIT_STRIPES_GAP_CM = 1.5  # ... and across a striped fill, whose stripes of the backdrop's tone cut the line
 _NECK_CM = 7.0  # a seam ending this close to the HPS (or inwards of it) ends on the neckline: a raglan's
 
 
@@ -90,15 +92,17 @@ def _run_out(ridges: RidgeMap, way: np.ndarray, end: np.ndarray) -> np.ndarray:
 
 
 def slit_top(
-    ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray, most_cm: float = SLIT_MOST_CM, on_line: bool = False
-) -> np.ndarray | None:
+    ridges: RidgeMap, underarm: np.ndarray, up: np.ndarray, most_cm: float = SLIT_MOST_CM, on_line: bool = False,
+    gap_cm: float = SLIT_GAP_CM,
+) -> np.ndarray | None:  # fmt: skip
     """Where a sleeve hanging against the body really leaves it: the top of the narrow slit between the sleeve's
     inner edge and the body's side, which the outline closes over (its underarm is where the slit grows wide
     enough to show). The slit's edges run on as a line straight up the side seam's way from the outline's
     underarm; its top is where that line ends. None when no such line runs on for a centimetre.
 
     `on_line`: the trace's top is its last point within half a centimetre of the straight line up from the
-    underarm, where a line running on from the slit's top (an armhole seam curving away from it) parts from it."""
+    underarm, where a line running on from the slit's top (an armhole seam curving away from it) parts from it.
+    `gap_cm`: the longest gap bridged once the line is found (the trace keeps straight on across it)."""
     unit = ridges.unit
     u = np.asarray(up, np.float64) / max(1e-9, float(np.hypot(*up)))
     n = np.array([-u[1], u[0]])
@@ -126,11 +130,22 @@ def slit_top(
             way.append(q)
         else:
             gap, p = gap + 1.0, p + u
-            if gap > (0.6 if top is not None else start_cm - 0.9) * unit:
+            if gap > (gap_cm if top is not None else start_cm - 0.9) * unit:
                 break
     if on_line and top is not None:
         off = [abs(float((q - underarm) @ n)) for q in way]
         parts = next((i for i, o in enumerate(off) if o > 0.5 * unit), len(way))
+        way = way[:parts]
+        top = way[-1] if way else None
+    if gap_cm > SLIT_GAP_CM and len(way) >= 8:
+        # Bridging long gaps, a trace can run on past the slit's top into the armhole seam leaving it: the slit
+        # ends where the trace parts from the straight line it has followed over its lower half.
+        pts = np.array(way)
+        lower = pts[: len(pts) // 2]
+        centre = lower.mean(axis=0)
+        d = np.linalg.svd(lower - centre, full_matrices=False)[2][0]
+        off = np.abs((pts - centre) @ np.array([-d[1], d[0]]))
+        parts = next((i for i in range(len(pts)) if off[i] > 0.4 * unit), len(pts))
         way = way[:parts]
         top = way[-1] if way else None
     reach = float(np.hypot(*(top - underarm))) if top is not None else 0.0
