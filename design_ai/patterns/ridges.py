@@ -31,9 +31,9 @@ class RidgeMap:
     origin: tuple[int, int]  # (x0, y0) of the region in the picture
     to_picture: Callable[[np.ndarray], np.ndarray]  # maps a point, or an (N, 2) array of them row by row
     unit: float  # a nominal centimetre, px
+    interior: np.ndarray  # bool, the eroded garment over the region
+    grey: np.ndarray  # uint8, the region's grey levels (the tone either side of a line)
     noise: float = 0.0  # the fill's own contrast: the median response inside the garment
-    interior: np.ndarray | None = None  # bool, the eroded garment over the region (None: everywhere)
-    grey: np.ndarray | None = None  # float32, the region's grey levels (the tone either side of a line)
 
     def floor(self) -> float:
         """The least contrast that is a line here, not the fill's texture."""
@@ -51,43 +51,34 @@ class RidgeMap:
         to_picture: Callable[[np.ndarray], np.ndarray],
         corners: Sequence[np.ndarray],
         unit: float,
-        window_cm: float = 1.5,
     ) -> RidgeMap | None:
         """The map over the picture region that holds `corners` (caller's frame); None when it is empty.
 
         The garment is eroded by a quarter of a nominal centimetre so the outline's stroke is not a line inside
-        it; the contrast is the difference from a median over `window_cm`, so strokes up to about half as wide
-        stand out whole (7 mm by default: a wider window also takes two strokes drawn side by side as one)."""
+        it; the contrast is the difference from a median over 1.5 cm, so strokes up to about 7 mm wide stand out
+        whole (`widened` reads the same region with a wider median)."""
         region = _region(rgb, mask, to_picture, corners, unit)
         if region is None:
             return None
         grey, inside, origin = region
-        k = max(7, round(window_cm * unit) | 1)
-        response = cv2.absdiff(grey, cv2.medianBlur(grey, k)).astype(np.float32)
-        return cls._over(response, origin, to_picture, unit, inside, grey)
+        return cls._over(_median_contrast(grey, 1.5, unit), origin, to_picture, unit, inside, grey)
 
-    @classmethod
-    def build_steps(
-        cls,
-        rgb: np.ndarray,
-        mask: np.ndarray,
-        to_picture: Callable[[np.ndarray], np.ndarray],
-        corners: Sequence[np.ndarray],
-        unit: float,
-    ) -> RidgeMap | None:
-        """The map of steps in tone over the same region as `build`: where two fills meet with no stroke between
-        them (a flat's shading of the inside back seen through the neck opening ends at the front neckline). A
-        median keeps such a step, so `build` does not see it; here the contrast is the grey levels' range over
-        a sixth of a nominal centimetre either side, after a blur of as much that takes off the fill's grain."""
-        region = _region(rgb, mask, to_picture, corners, unit)
-        if region is None:
-            return None
-        grey, inside, origin = region
-        r = max(1, round(unit / 6))
-        smooth = cv2.GaussianBlur(grey, (0, 0), r)
+    def widened(self, window_cm: float) -> RidgeMap:
+        """This region's map with the contrast taken from a median over `window_cm`: strokes up to about half as
+        wide stand out whole, so two strokes drawn side by side read as one line."""
+        return self._over(_median_contrast(self.grey, window_cm, self.unit), self.origin, self.to_picture,
+                          self.unit, self.interior, self.grey)  # fmt: skip
+
+    def steps(self) -> RidgeMap:
+        """This region's map of steps in tone: where two fills meet with no stroke between them (a flat's shading
+        of the inside back seen through the neck opening ends at the front neckline). A median keeps such a step,
+        so `build` does not see it; here the contrast is the grey levels' range over a sixth of a nominal
+        centimetre either side, after a blur of as much that takes off the fill's grain."""
+        r = max(1, round(self.unit / 6))
+        smooth = cv2.GaussianBlur(self.grey, (0, 0), r)
         kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
         response = cv2.subtract(cv2.dilate(smooth, kernel), cv2.erode(smooth, kernel)).astype(np.float32)
-        return cls._over(response, origin, to_picture, unit, inside, grey)
+        return self._over(response, self.origin, self.to_picture, self.unit, self.interior, self.grey)
 
     @classmethod
     def _over(
@@ -97,20 +88,22 @@ class RidgeMap:
         """The map of `response` kept inside the garment, with the fill's own contrast as its noise."""
         response[~inside] = 0.0
         noise = float(np.median(response[inside])) if inside.any() else 0.0
-        return cls(response, origin, to_picture, unit, noise, inside, grey.astype(np.float32))
+        return cls(response, origin, to_picture, unit, inside, grey, noise)
+
+    def _cells(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(inside the region, row, column) of each of `points` (caller's frame, flattened to (N, 2))."""
+        pic = self.to_picture(np.asarray(points, np.float64).reshape(-1, 2))
+        c = np.rint(pic[:, 0]).astype(np.int64) - self.origin[0]
+        r = np.rint(pic[:, 1]).astype(np.int64) - self.origin[1]
+        ok = (r >= 0) & (r < self.response.shape[0]) & (c >= 0) & (c < self.response.shape[1])
+        return ok, r, c
 
     def tone(self, points: np.ndarray) -> np.ndarray:
         """The grey level at each of `points` (caller's frame, shape (..., 2)); NaN outside the region."""
-        pts = np.asarray(points, np.float64)
-        out = np.full(pts.shape[:-1], np.nan).reshape(-1)
-        if self.grey is None:
-            return out.reshape(pts.shape[:-1])
-        pic = self.to_picture(pts.reshape(-1, 2))
-        c = np.rint(pic[:, 0]).astype(np.int64) - self.origin[0]
-        r = np.rint(pic[:, 1]).astype(np.int64) - self.origin[1]
-        ok = (r >= 0) & (r < self.grey.shape[0]) & (c >= 0) & (c < self.grey.shape[1])
+        ok, r, c = self._cells(points)
+        out = np.full(len(ok), np.nan)
         out[ok] = self.grey[r[ok], c[ok]]
-        return out.reshape(pts.shape[:-1])
+        return out.reshape(np.shape(points)[:-1])
 
     def at(self, p: np.ndarray) -> float:
         """The contrast at point `p` (caller's frame); 0 outside the region."""
@@ -119,19 +112,13 @@ class RidgeMap:
     def values(self, points: np.ndarray) -> np.ndarray:
         """The contrast at each of `points` (caller's frame, shape (..., 2)); 0 outside the region. One call for
         many points: reading a line's whole width point by point costs a Python call per pixel."""
-        pts = np.asarray(points, np.float64)
-        pic = self.to_picture(pts.reshape(-1, 2))
-        c = np.rint(pic[:, 0]).astype(np.int64) - self.origin[0]
-        r = np.rint(pic[:, 1]).astype(np.int64) - self.origin[1]
-        ok = (r >= 0) & (r < self.response.shape[0]) & (c >= 0) & (c < self.response.shape[1])
-        out = np.zeros(len(c), np.float64)
+        ok, r, c = self._cells(points)
+        out = np.zeros(len(ok), np.float64)
         out[ok] = self.response[r[ok], c[ok]]
-        return out.reshape(pts.shape[:-1])
+        return out.reshape(np.shape(points)[:-1])
 
     def inside(self, p: np.ndarray) -> bool:
         """Whether `p` (caller's frame) lies inside the garment, clear of its outline's stroke."""
-        if self.interior is None:
-            return True
         x, y = self.to_picture(p)
         c, r = round(float(x)) - self.origin[0], round(float(y)) - self.origin[1]
         return bool(0 <= r < self.interior.shape[0] and 0 <= c < self.interior.shape[1] and self.interior[r, c])
@@ -246,3 +233,9 @@ def _holes_filled(mask: np.ndarray) -> np.ndarray:
     reached = np.zeros((m8.shape[0] + 2, m8.shape[1] + 2), np.uint8)
     cv2.floodFill(m8, reached, (0, 0), 2)
     return (m8[1:-1, 1:-1] != 2).astype(np.uint8)
+
+
+def _median_contrast(grey: np.ndarray, window_cm: float, unit: float) -> np.ndarray:
+    """How far each pixel's grey level stands from the median over `window_cm` around it (float32)."""
+    k = max(7, round(window_cm * unit) | 1)
+    return cv2.absdiff(grey, cv2.medianBlur(grey, k)).astype(np.float32)

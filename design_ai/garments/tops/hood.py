@@ -34,7 +34,7 @@ class Hood:
     top_y: float
     hps_y: float
     width: float
-    hps: tuple[np.ndarray, np.ndarray] | None = None
+    hps: tuple[np.ndarray, np.ndarray]
 
 
 def split_hood(right: np.ndarray, left: np.ndarray, axis_x: float, height: float,

@@ -758,7 +758,7 @@ def measure_top(
             f"{_LEAST_HEIGHT_PX} px or more (about 3 px per cm); use a larger picture"
         )
     r, lm = _both_halves((right, left), unit, sil.edge_px, sleeved, garment)
-    if hood is not None and hood.hps is not None:
+    if hood is not None:
         # Where the hood meets the shoulders is the HPS as drawn, across (the plain neckline led into them is not
         # drawn, and meets them outwards of it); its height stays the shoulder line's there, fitted over more.
         r, lm = (replace(h, hps=_on_shoulder(h, float(q[0]))) for h, q in zip((r, lm), hood.hps, strict=True))
@@ -813,7 +813,7 @@ def measure_top(
     sleeve = (features or {}).get("sleeve") or inner.sleeve or "set-in"
     # sleeves hanging all the way down, their ends against the body: each bends at the elbow, and its length
     # runs along its top edge
-    hanging = _ends_at_body(r) and _ends_at_body(lm)
+    hanging = r.end_at_body and lm.end_at_body
     if inner.underarms is not None:  # sleeves hanging against the body: the slits' tops are the underarms
         r, lm = (_slit_underarm(r, inner.underarms[0]), _slit_underarm(lm, unmirror(inner.underarms[1])))
         ua_y = (r.underarm[1] + lm.underarm[1]) / 2
@@ -970,7 +970,7 @@ def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
     side seam that bounds the chest. Beside a sleeve whose end meets the body, or that hangs down past the hem,
     the slit's line from its top to its foot (the outline's underarm) is the side seam too: the side the outline
     shows below is lower down a curved side, or the hem band's (a body easing into a narrower band slants in)."""
-    if not (half.side_hidden or _ends_at_body(half) or _past_hem(half) or _slit_beside_inner(half)):
+    if not (half.side_hidden or half.end_at_body or _past_hem(half) or _slit_beside_inner(half)):
         return replace(half, underarm=top)
     down = (half.hem if half.side_hidden else half.underarm) - top
     return replace(half, underarm=top, side_line=Line(top, down / max(1e-9, float(np.hypot(*down)))))
@@ -1026,10 +1026,10 @@ def _straight_down(half: _Half) -> bool:
     vertical through the outline's underarm, about 11°): a sleeve drawn hanging, whatever the side the outline
     shows below it does (a slit closed over most of its depth leaves only the body's lower side, curving in
     to a narrower hem band, and that side's line leaves the sleeve). A sleeve held out heads out 40° or more."""
-    if half.sleeve_bottom is None or _ends_at_body(half):
+    if half.sleeve_bottom is None or half.end_at_body:
         return False
-    u = half.underarm - half.sleeve_bottom
-    return float(u[1]) < 0 and abs(float(u[0])) <= 0.2 * float(np.hypot(*u))
+    u = _inner_up(half)
+    return float(u[1]) < 0 and abs(float(u[0])) <= 0.2
 
 
 def _slit_beside_inner(half: _Half) -> bool:
@@ -1049,11 +1049,6 @@ def _inner_up(half: _Half) -> np.ndarray:
     return u / max(1e-9, float(np.hypot(*u)))
 
 
-def _flip(u: np.ndarray | None) -> np.ndarray | None:
-    """A left half's vector, mirrored into the picture's frame (None stays None)."""
-    return None if u is None else u * np.array([-1.0, 1.0])
-
-
 def _past_hem(half: _Half) -> bool:
     """Whether the sleeve hangs down past the body's hem: its bottom corner lies below the hem corner (a sleeve
     held out, at any angle, ends above the hem)."""
@@ -1063,15 +1058,10 @@ def _past_hem(half: _Half) -> bool:
 def _touches(half: _Half, within: float) -> bool:
     """Whether the sleeve's opening meets the body: its bottom corner lies within `within` px of the outline's
     underarm (1.5 cm: the slit between the sleeve's inner edge and the body is closed over its whole depth), or
-    the sleeve's end meets the body (`_ends_at_body`)."""
+    the sleeve's end meets the body (`_Half.end_at_body`)."""
     if half.sleeve_bottom is None:
         return False
     return half.end_at_body or float(np.hypot(*(half.sleeve_bottom - half.underarm))) <= within
-
-
-def _ends_at_body(half: _Half) -> bool:
-    """Whether the sleeve's end meets the body: its bottom corner is at the outline's underarm."""
-    return half.end_at_body
 
 
 def _onto_outline(upright: np.ndarray, p: np.ndarray, edge: float) -> np.ndarray:
@@ -1152,7 +1142,7 @@ def _interior_lines(
     if ridges is None:
         return _Interior()
     neck_y = neck_width = None
-    steps = RidgeMap.build_steps(rgb, mask, to_picture, corners, unit) if neck else None
+    steps = ridges.steps() if neck else None
     inside = front_neck_inside(
         ridges, axis_x=axis_x, outline_neck_y=float(neck_pt[1]), hps=hps, lowest_y=ua_y, steps=steps
     )
@@ -1166,34 +1156,40 @@ def _interior_lines(
     sleeve = shoulders = underarms = None
     underarm_r, underarm_l = r.underarm, unmirror(lm.underarm)
     if all(h.sleeve_bottom is not None and (_hangs(h) or _touches(h, 1.5 * unit)) for h in (r, lm)):
-        side_up = -r.side_line.direction, -lm.side_line.direction * np.array([-1.0, 1.0])
-        # a sleeve whose end meets the body, or hangs down past the hem, hangs all the way down: its slit runs up
-        # most of the sleeve
-        past = [_past_hem(h) for h in (r, lm)]
-        most = [SLIT_BESIDE_END_CM if _ends_at_body(h) or _past_hem(h) else SLIT_MOST_CM for h in (r, lm)]
-        # ... and one hanging past the hem is read with a window wide enough to take the sleeve's inner edge and the
-        # body's side, drawn side by side and closing to the underarm, as one line (a slit that long is open up to a
-        # centimetre at its foot, a wedge of backdrop or shade wider than a stroke); one hiding the body's side
-        # down to the hem band has its slit from the top of the band up (the band's end below, drawn fainter, is
-        # no slit)
-        band = hem_band or 0.0
         # A sleeve drawn hanging straight down whose side's line leaves it (the body's lower side curving in to a
         # narrower hem): the slit runs up along the sleeve's inner edge, closed over most of its depth, so it is
-        # traced the inner edge's way, as deep as beside a sleeve hanging all the way down; the stroke it follows
-        # is the sleeve's own edge, long and straight, so a gap a stripe wide (a striped fill's stripe of the
-        # backdrop's tone cutting it) is bridged.
+        # traced the inner edge's way; the stroke it follows is the sleeve's own edge, long and straight, so a gap
+        # a stripe wide (a striped fill's stripe of the backdrop's tone cutting it) is bridged.
         inner = [_inner_up(h) if _slit_beside_inner(h) else None for h in (r, lm)]
-        side_up = tuple(s if i is None else i for s, i in zip(side_up, (inner[0], _flip(inner[1])), strict=True))
-        most = [SLIT_BESIDE_END_CM if i is not None else m for i, m in zip(inner, most, strict=True)]
+        ups = [-h.side_line.direction if i is None else i for h, i in zip((r, lm), inner, strict=True)]
+        side_up = ups[0], ups[1] * np.array([-1.0, 1.0])  # the left half's, unmirrored
+        # A sleeve whose end meets the body, hangs down past the hem or straight down beside a side that leaves
+        # it, hangs all the way down: its slit runs up most of the sleeve.
+        past = [_past_hem(h) for h in (r, lm)]
+        most = [SLIT_BESIDE_END_CM if h.end_at_body or p or i is not None else SLIT_MOST_CM
+                for h, p, i in zip((r, lm), past, inner, strict=True)]  # fmt: skip
         gaps = [SLIT_STRIPES_GAP_CM if i is not None else SLIT_GAP_CM for i in inner]
-        wide = RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM) if any(past) else None
+        # One hanging past the hem is read with a window wide enough to take the sleeve's inner edge and the
+        # body's side, drawn side by side and closing to the underarm, as one line (a slit that long is open up to
+        # a centimetre at its foot, a wedge of backdrop or shade wider than a stroke); one hiding the body's side
+        # down to the hem band has its slit from the top of the band up (the band's end below, drawn fainter, is
+        # no slit).
+        band = hem_band or 0.0
+        wide_map: list[RidgeMap] = []
+
+        def wide() -> RidgeMap:
+            """The wide window's map of this region, made once when first wanted."""
+            if not wide_map:
+                wide_map.append(ridges.widened(_SLIT_PAIR_CM))
+            return wide_map[0]
+
         found: list[np.ndarray | None] = []
         for h, hem, ua, up, deep, down, gap in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l),
                                                    side_up, most, past, gaps, strict=True):  # fmt: skip
-            if h.side_hidden and wide is not None:
-                found.append(slit_top(wide, _slit_foot(ridges, hem + band * up, up), up, deep))
-            elif down and wide is not None:
-                found.append(slit_top(wide, ua, up, deep))
+            if h.side_hidden:
+                found.append(slit_top(wide(), _slit_foot(ridges, hem + band * up, up), up, deep))
+            elif down:
+                found.append(slit_top(wide(), ua, up, deep))
             else:
                 # Where the slit closes to its top the sleeve's inner edge and the body's side are two strokes side
                 # by side, one dark band too wide for the narrow window to see: its trace stops short there. The
@@ -1201,8 +1197,7 @@ def _interior_lines(
                 # leaving the top is no slit): the higher top of the two stands (a trace can stop short, not run past).
                 top = slit_top(ridges, ua, up, deep, gap_cm=gap)
                 if top is not None:
-                    wide = wide or RidgeMap.build(rgb, mask, to_picture, corners, unit, _SLIT_PAIR_CM)
-                    pair = slit_top(wide, ua, up, deep, on_line=True, gap_cm=gap) if wide is not None else None
+                    pair = slit_top(wide(), ua, up, deep, on_line=True, gap_cm=gap)
                     top = pair if pair is not None and pair[1] < top[1] else top
                 found.append(top)
         tops = _symmetric_slits(ridges, (found[0], found[1]), axis_x)

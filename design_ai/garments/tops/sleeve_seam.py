@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from design_ai.patterns.outline import Line, fit_line
 from design_ai.patterns.ridges import RidgeMap
 
 __all__ = ["sleeve_seam", "slit_top"]
@@ -80,9 +81,7 @@ def _run_out(ridges: RidgeMap, way: np.ndarray, end: np.ndarray) -> np.ndarray:
     last = clean[back[back >= 1.5 * unit] <= 3.5 * unit] if len(clean) else clean
     if len(last) < 3:
         return end
-    centred = last - last.mean(axis=0)
-    d = np.linalg.svd(centred, full_matrices=False)[2][0]
-    d = d if float((last[-1] - last[0]) @ d) > 0 else -d
+    d = fit_line(last).direction  # directed along the way, towards the edge
     p = last[-1].astype(np.float64)
     for _ in range(int(4.0 * unit)):
         if not ridges.inside(p + d):
@@ -133,20 +132,12 @@ def slit_top(
             if gap > (gap_cm if top is not None else start_cm - 0.9) * unit:
                 break
     if on_line and top is not None:
-        off = [abs(float((q - underarm) @ n)) for q in way]
-        parts = next((i for i, o in enumerate(off) if o > 0.5 * unit), len(way))
-        way = way[:parts]
+        way = _along(way, Line(underarm, u), 0.5 * unit)
         top = way[-1] if way else None
     if gap_cm > SLIT_GAP_CM and len(way) >= 8:
         # Bridging long gaps, a trace can run on past the slit's top into the armhole seam leaving it: the slit
         # ends where the trace parts from the straight line it has followed over its lower half.
-        pts = np.array(way)
-        lower = pts[: len(pts) // 2]
-        centre = lower.mean(axis=0)
-        d = np.linalg.svd(lower - centre, full_matrices=False)[2][0]
-        off = np.abs((pts - centre) @ np.array([-d[1], d[0]]))
-        parts = next((i for i in range(len(pts)) if off[i] > 0.4 * unit), len(pts))
-        way = way[:parts]
+        way = _along(way, fit_line(np.array(way[: len(way) // 2])), 0.4 * unit)
         top = way[-1] if way else None
     reach = float(np.hypot(*(top - underarm))) if top is not None else 0.0
     # A slit the outline closes over is a few centimetres deep; a line running on further is an armhole seam
@@ -157,3 +148,9 @@ def slit_top(
     chord = (top - underarm) / reach
     bulge = max(abs(float((q - underarm) @ np.array([-chord[1], chord[0]]))) for q in way)
     return top if bulge <= max(0.5 * unit, 0.05 * reach) else None
+
+
+def _along(way: list[np.ndarray], line: Line, within: float) -> list[np.ndarray]:
+    """The points of `way` up to where it first strays further than `within` px from `line`."""
+    off = [abs(float((q - line.point) @ line.normal)) for q in way]
+    return way[: next((i for i, o in enumerate(off) if o > within), len(way))]
