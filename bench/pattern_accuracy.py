@@ -11,8 +11,9 @@ tees, long-sleeves, tanks, sweatshirts and hoodies, in the cut-out and the desig
 Figures are printed per corpus, per garment and convention, and per variation.
 
 Accuracy (each picture measured at its true scale): per variation and overall, the share of POMs within
-1 cm, the mean absolute error, the worst POM, the refusals, and the POMs assumed (a band drawn without its seam:
-not read, so not in the error figures). Speed: the chain a pattern maker runs,
+1 cm, the mean absolute error, the worst POM, the refusals, the POMs assumed (a band drawn without its seam:
+not read, so not in the error figures), and the misassumed ones (assumed though the picture draws them, or read
+though it does not: truth.json's `not_drawn` says which a picture leaves out). Speed: the chain a pattern maker runs,
 measure (silhouette, outline + deskew, landmarks, POMs) + pieces + grading over XS-XXL + the DXF of all
 sizes, per picture the median of --runs runs; printed as the median over the pictures with the split by
 stage, and the same for the pictures of about 2 MP alone.
@@ -76,7 +77,8 @@ def _with_convention(case: CorpusCase) -> CorpusCase:
 def fmt(row: dict[str, object]) -> str:
     worst = row["worst"]
     w = f"{worst[1]} {worst[2]:+.2f} cm ({worst[0]})" if worst else "-"  # type: ignore[index]
-    return (f"{row['cases']:>5} {row['refused']:>7} {row['assumed']:>7} {100 * row['within_1cm']:>8.1f} % "
+    return (f"{row['cases']:>5} {row['refused']:>7} {row['assumed']:>7} {row['misassumed']:>10} "
+            f"{100 * row['within_1cm']:>8.1f} % "
             f"{row['mae_cm']:>7.3f}  {w}")  # type: ignore[operator]
 
 
@@ -92,16 +94,18 @@ def main() -> None:
         found = [_with_convention(c) for c in corpus_cases(folder)]
         results = [measure_case(c) for c in found]
         report = corpus_report(results, AXES)
-        print(f"{'variation':<32} {'cases':>5} {'refused':>7} {'assumed':>7} {'within 1 cm':>10} {'MAE cm':>7}  "
-              "worst POM")
+        print(f"{'variation':<32} {'cases':>5} {'refused':>7} {'assumed':>7} {'misassumed':>10} "
+              f"{'within 1 cm':>10} {'MAE cm':>7}  worst POM")
         for key, row in report.items():
             if not key.endswith("=None"):
                 print(f"{key:<32} {fmt(row)}")
         for r in results:
             if r.refusal:
                 print(f"refused: {r.case.name}: {r.refusal}")
-            elif r.assumed:
-                print(f"assumed (not drawn): {r.case.name}: {', '.join(r.assumed)}")
+            elif r.assumed or r.case.not_drawn:
+                agree = "as truth.json's not_drawn" if set(r.assumed) == set(r.case.not_drawn) else \
+                    f"MISASSUMED: truth.json's not_drawn is {', '.join(r.case.not_drawn) or 'empty'}"
+                print(f"assumed (not drawn): {r.case.name}: {', '.join(r.assumed) or '-'} ({agree})")
         cases += found
     if args.no_timing:
         return

@@ -198,6 +198,7 @@ class CorpusCase(NamedTuple):
     px_per_cm: float
     garment: str
     tags: dict[str, object]
+    not_drawn: tuple[str, ...] = ()  # truth POMs whose lines the picture leaves out: to be assumed, not read
 
 
 def corpus_cases(folder: str | Path) -> list[CorpusCase]:
@@ -213,6 +214,7 @@ def corpus_cases(folder: str | Path) -> list[CorpusCase]:
             e["px_per_cm"],
             e["garment"],
             {**e["tags"], "garment": e["garment"]},
+            tuple(e.get("not_drawn", ())),
         )
         for e in entries
     ]
@@ -259,6 +261,8 @@ def summarise(results: Iterable[CaseResult]) -> dict[str, object]:
         "refused": sum(r.refusal is not None for r in results),
         "poms": len(errs),
         "assumed": sum(len(r.assumed) for r in results),  # not shown by the picture: the garment's standard
+        # assumed though drawn, or read though not drawn (a number the picture cannot give): both are misreadings
+        "misassumed": sum(len(set(r.assumed) ^ set(r.case.not_drawn)) for r in results if r.refusal is None),
         "within_1cm": float((absolute <= 1.0).mean()) if errs else float("nan"),
         "mae_cm": float(absolute.mean()) if errs else float("nan"),
         "worst": worst,

@@ -1,10 +1,12 @@
 """Points of measure on flats assembled from FreeSewing's drafted patterns (tests/patterns/freesewing): geometry
 this project did not write, in both neckline conventions designers use, with bands, cuffs and hoods as drawn.
 
-Issue 16's bar, per garment and convention: no refusal, every POM within ±1.0 cm, MAE at most 0.5 cm. It is not
-met yet: the pictures still short of it are listed in `SHORT` as strict expected failures (a fix shows up as
-an unexpected pass and must take the picture off the list), and the corpus as a whole is held at the figures
-reached so far, so nothing slips back. `bench/pattern_accuracy.py` prints the figures per garment and
+Issue 16's bar, per garment and convention: no refusal, every POM within ±1.0 cm, MAE at most 0.5 cm. A POM
+the picture does not draw (a filled flat without seams shows no band seam: truth.json's `not_drawn`) cannot be
+read: it must be reported assumed (the block's standard, said so), and any other POM must be read. Pictures
+still short of the bar are listed in `SHORT` as strict expected failures (a fix shows up as an unexpected pass
+and must take the picture off the list), and the corpus as a whole is held at the figures reached so far, so
+nothing slips back. `bench/pattern_accuracy.py` prints the figures per garment and
 convention.
 """
 
@@ -21,11 +23,6 @@ CASES = corpus_cases(CORPUS)
 
 SHORT = {
     "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
-    "063_sweatshirt_designer_filled_sven-cisMaleAdult50.jpg",
-    "073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png",
-    "084_hoodie_designer_filled_hugo-cisFemaleAdult30.jpg",
-    "095_hoodie_designer_filled_hugo-cisFemaleAdult42.png",
-    "096_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg",
 }
 """Pictures with a POM more than 1 cm off, or refused (see the closing note of issue 16 for why, by kind)."""
 
@@ -45,13 +42,14 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
     assert r.refusal is None, r.refusal
     worst = max(r.errors_cm, key=lambda p: abs(r.errors_cm[p]))
     assert abs(r.errors_cm[worst]) <= 1.0, (worst, r.errors_cm)
-    assert set(r.errors_cm) == set(r.case.truth_cm)
+    assert set(r.assumed) == set(r.case.not_drawn), (r.assumed, r.case.not_drawn)
+    assert set(r.errors_cm) == set(r.case.truth_cm) - set(r.case.not_drawn)
 
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
     assert overall["refused"] == 0 and overall["within_1cm"] >= 0.998 and overall["mae_cm"] <= 0.135, overall
-    assert overall["assumed"] <= 10, overall  # bands drawn without their seams
+    assert overall["misassumed"] == 0, overall
     for garment, least, mae in (("tshirt", 0.99, 0.09), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.20),
                                 ("sweatshirt", 1.0, 0.15), ("hoodie", 1.0, 0.18)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
@@ -96,9 +94,13 @@ def test_a_hood_narrowing_to_the_neck_meets_the_shoulders_where_they_head_out(re
 
 def test_a_band_drawn_without_its_seam_is_assumed_not_refused(results: dict[str, CaseResult]) -> None:
     """A filled flat in one colour draws its rib band and cuffs without their seams: DESIGN.md reads a band
-    "where drawn", so the top is measured, and the band's POMs are the block's standard, said so, never compared."""
-    r = results["073_sweatshirt_cutout_filled_sven-cisMaleAdult38.png"]
-    assert r.refusal is None
-    assert r.assumed == ("cuff_height", "hem_band_height")
-    assert set(r.errors_cm) == set(r.case.truth_cm) - set(r.assumed)
-    assert all(abs(e) <= 1.0 for e in r.errors_cm.values()), r.errors_cm
+    "where drawn", so the top is measured, and the band's POMs are the block's standard, said so, never compared.
+    All five such flats (sweatshirts and hoodies, both conventions), and no other picture, have them assumed."""
+    seamless = [r for r in results.values() if r.case.not_drawn]
+    assert len(seamless) == 5 and {r.case.garment for r in seamless} == {"sweatshirt", "hoodie"}
+    for r in seamless:
+        assert r.refusal is None, (r.case.name, r.refusal)
+        assert r.assumed == ("cuff_height", "hem_band_height"), r.case.name
+        assert set(r.errors_cm) == set(r.case.truth_cm) - set(r.assumed)
+        assert all(abs(e) <= 1.0 for e in r.errors_cm.values()), (r.case.name, r.errors_cm)
+    assert not [r.case.name for r in results.values() if r.assumed and not r.case.not_drawn]

@@ -1203,6 +1203,9 @@ def make_entry(index: int, specs: list[dict] | None = None) -> tuple[Image.Image
                          for k, v in zip(flat.landmarks, cv.px(np.array(list(flat.landmarks.values()))),
                                          strict=True)},
         "look": look,
+        # a filled flat drawn without seams shows no band's or cuff's seam: their heights are not in the picture
+        "not_drawn": [] if look.get("seams", True) else
+                     [p for p in ("hem_band_height", "cuff_height") if p in poms_for(spec["garment"])],
     }
     return pil, entry
 

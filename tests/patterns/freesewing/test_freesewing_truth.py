@@ -251,6 +251,20 @@ def test_regenerating_one_entry_gives_the_stored_truth(style):
         assert np.array_equal(np.asarray(img), stored)
 
 
+def test_a_filled_flat_drawn_without_seams_names_the_band_poms_it_leaves_out():
+    """`not_drawn` comes from the rendering itself: regenerating a seamless filled sweatshirt gives the stored
+    entry, pixels included, and every entry's list is exactly the band POMs of a banded flat drawn without seams."""
+    index = next(i for i, e in enumerate(TRUTH) if e["not_drawn"] and e["tags"]["jpeg_quality"] is None)
+    img, entry = mf.make_entry(index, SPECS)
+    assert json.loads(json.dumps(entry)) == TRUTH[index]
+    stored = np.asarray(Image.open(HERE / "images" / TRUTH[index]["file"]).convert("RGB"))
+    assert np.array_equal(np.asarray(img), stored)
+    for e in TRUTH:
+        banded = "hem_band_height" in e["truth_cm"]
+        expected = ["hem_band_height", "cuff_height"] if banded and e["look"].get("seams") is False else []
+        assert e["not_drawn"] == expected, e["file"]
+
+
 def test_landmarks_lie_on_the_garment_edge_in_the_pixels():
     """Around each outline landmark of a few line/filled PNGs there is both background and garment (or ink)."""
     picked = [e for e in TRUTH if e["tags"]["jpeg_quality"] is None and e["tags"]["style"] in ("line", "filled")
