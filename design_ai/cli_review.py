@@ -285,6 +285,38 @@ def review_send_back(
     _decide(look, "send_back", user, as_json=as_json, comment=comment, edits=edits)
 
 
+@review_app.command("four-eyes")
+def review_four_eyes(
+    state: Annotated[str | None, typer.Argument(help="on | off; leave out to show the rule's state.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--as", help="An admin account, to switch the rule (password as for decisions).")
+    ] = None,
+) -> None:
+    """The four-eyes rule (nobody decides on a brief they wrote), kept in the database for every entry point."""
+    from design_ai.db.models import ReviewPolicy, Role
+    from design_ai.db.session import session_scope
+    from design_ai.review.accounts import require_role
+    from design_ai.review.four_eyes import FOUR_EYES, four_eyes_in_force, set_four_eyes
+
+    settings = _settings()
+    if state is not None:
+        if state not in ("on", "off"):
+            raise UserError(f"choose on or off, not {state[:20]!r}", where="STATE")
+        if not user:
+            raise UserError("switching the rule needs an admin account", where="--as")
+        account = _login(user)
+        require_role(account, frozenset({Role.ADMIN.value}), "switch the four-eyes rule")
+        with session_scope(settings.resolved_database_url) as session:
+            set_four_eyes(session, enabled=state == "on", by=account.name)
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
+        row = session.get(ReviewPolicy, FOUR_EYES)
+        on = four_eyes_in_force(session, settings.four_eyes)
+        recorded = f"set {'on' if row.enabled else 'off'} by {row.set_by} at {row.set_at:%Y-%m-%d %H:%M}" if row \
+            else "never set"
+    env = "; SEAMLINE_FOUR_EYES=1 here keeps it on" if settings.four_eyes else ""
+    typer.echo(f"four-eyes rule: {'on' if on else 'off'} (database: {recorded}{env})")
+
+
 @review_app.command("serve")
 def review_serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

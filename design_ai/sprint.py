@@ -90,6 +90,19 @@ def preflight(loaded: LoadedBrief, settings: Settings, engine_name: str) -> None
         raise UserError(f"engine {engine_name!r} cannot run here: {'; '.join(reasons)}", where="--engine")
     # A wrong bucket, key or endpoint: one line now, not a task's traceback inside the flow.
     Store.from_settings(settings).check()
+    _check_author(loaded, settings)  # last: the only check that opens the database
+
+
+def _check_author(loaded: LoadedBrief, settings: Settings) -> None:
+    """Under the four-eyes rule a brief's author must be an account, or its looks could never be decided."""
+    from design_ai.review.four_eyes import check_author_names_account, four_eyes_in_force
+
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
+        if four_eyes_in_force(session, settings.four_eyes):
+            try:
+                check_author_names_account(session, loaded.spec.author)
+            except UserError as exc:
+                raise UserError(str(exc), where=f"{loaded.path}") from None
 
 
 def register_brief(loaded: LoadedBrief, *, settings: Settings, store: Store) -> RegisteredBrief:

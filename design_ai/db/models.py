@@ -24,6 +24,7 @@ __all__ = [
     "LookStatus",
     "PatternSetRow",
     "ReviewDecision",
+    "ReviewPolicy",
     "ReviewRound",
     "Role",
     "RoundStatus",
@@ -148,6 +149,16 @@ class Account(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     active: bool = True
     created_at: datetime = _ts()
+
+
+class ReviewPolicy(SQLModel, table=True):
+    """A review rule every entry point reads from the record (today: `four_eyes`), with who set it and when."""
+
+    __tablename__ = "review_policy"
+    key: str = Field(primary_key=True, max_length=40)
+    enabled: bool = False
+    set_by: str | None = Field(default=None, max_length=40)
+    set_at: datetime = _ts()
 
 
 class ReviewRound(SQLModel, table=True):

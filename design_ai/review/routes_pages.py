@@ -30,6 +30,7 @@ from design_ai.review.deps import (
     require_form_csrf,
     start_session,
 )
+from design_ai.review.four_eyes import four_eyes_in_force, four_eyes_refusal
 from design_ai.review.state import DecisionRecord, DriftNotConfirmed, look_history, review_queue
 from design_ai.review.web_context import AppContext, count_waiting, flash, status_for
 from design_ai.review.web_security import new_csrf_token, safe_next
@@ -111,14 +112,16 @@ def _look_context(ctx: AppContext, session: Session, viewer: Viewer, look_id: in
         and bool(current["drafts"])
     )
     author = (look.get("brief") or {}).get("author")
-    own_brief = bool(ctx.settings.four_eyes and author and author == viewer.name)
+    four_eyes = None  # why the four-eyes rule keeps this viewer from deciding, if it does
+    if viewer.can_decide and four_eyes_in_force(session, ctx.settings.four_eyes):
+        four_eyes = four_eyes_refusal(session, viewer.name, author)
     return {
         "look": look,
         "current": current,
         "history": list(reversed(rounds)),
         "open_for_review": open_for_review,
-        "can_act": open_for_review and viewer.can_decide and not own_brief,
-        "own_brief": own_brief,
+        "can_act": open_for_review and viewer.can_decide and four_eyes is None,
+        "four_eyes": four_eyes,
         "verdict_label": VERDICT_LABEL,
         "failed": {},
         "error": None,

@@ -33,6 +33,7 @@ from design_ai.db.session import session_scope
 from design_ai.errors import UserError
 from design_ai.patterns.drift import FidelityLimits, drift_reasons, review_figures
 from design_ai.review.accounts import DECIDERS, Forbidden, get_account, require_role
+from design_ai.review.four_eyes import check_not_author, four_eyes_in_force
 
 __all__ = [
     "MAX_COMMENT_BYTES",
@@ -232,10 +233,8 @@ def decide(
             look = session.exec(select(Look).where(Look.id == look_id).with_for_update()).first()
             if look is None:
                 raise NotFound(f"no look with id {look_id}", where="look")
-            if four_eyes:
-                brief = session.get(Brief, look.brief_id)
-                if brief is not None and brief.author == account.name:
-                    raise Forbidden(f"four-eyes rule: {account.name} wrote this brief and may not decide on it")
+            if four_eyes_in_force(session, four_eyes):
+                check_not_author(session, account, session.get(Brief, look.brief_id))
             rnd = session.exec(
                 select(ReviewRound)
                 .where(ReviewRound.look_id == look_id, ReviewRound.status == RoundStatus.OPEN)
