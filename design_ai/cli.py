@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -89,15 +91,26 @@ def run_sprint(brief: Path, engine: str | None, drafts: int | None, *, wait: boo
     loaded = load_brief(brief, max_pixels=settings.max_image_pixels)
     preflight(loaded, settings, engine_name)
 
-    _prefect_env()
-    from flows.sprint import design_sprint
+    with prefect_api(settings):
+        from flows.sprint import design_sprint
 
-    if wait:
-        sys.stderr.write(
-            f"drafting, then waiting for the designers' decisions: {settings.review_url}/ or "
-            "`seamline review list` (Ctrl-C stops waiting; decisions are kept)\n"
-        )
-    return design_sprint(brief=str(brief.resolve()), engine=engine_name, drafts=drafts, wait=wait)
+        if wait:
+            sys.stderr.write(
+                f"drafting, then waiting for the designers' decisions: {settings.review_url}/ or "
+                "`seamline review list` (Ctrl-C stops waiting; decisions are kept)\n"
+            )
+        return design_sprint(brief=str(brief.resolve()), engine=engine_name, drafts=drafts, wait=wait)
+
+
+@contextmanager
+def prefect_api(settings: Any) -> Iterator[str]:
+    """Prefect's API for the block: `PREFECT_API_URL`, or a temporary server that stops cleanly with the command
+    (events flushed first) and dies with it if the command is killed (see flows/temporary_server.py)."""
+    _prefect_env()
+    from flows.temporary_server import temporary_prefect_server
+
+    with temporary_prefect_server(Path(settings.home) / "prefect-temporary-server.log") as api:
+        yield api
 
 
 def _print_sprint(result: dict[str, Any]) -> None:
@@ -148,13 +161,14 @@ def demo(as_json: JsonOpt = False) -> None:
         raise UserError(f"the bundled example is missing: {EXAMPLE_BRIEF} (run from a checkout)")
     from design_ai.cli_production import release_as
 
-    result = run_sprint(EXAMPLE_BRIEF, "flat", None, wait=False)
-    look = result["looks"][0]
-    account = _demo_account()
-    _demo_approve(look["look_id"], look["drafts"][0]["draft_id"], account.name)
-    from flows.production import production_handoff
+    with prefect_api(_settings()):  # one temporary server for both flows
+        result = run_sprint(EXAMPLE_BRIEF, "flat", None, wait=False)
+        look = result["looks"][0]
+        account = _demo_account()
+        _demo_approve(look["look_id"], look["drafts"][0]["draft_id"], account.name)
+        from flows.production import production_handoff
 
-    production_handoff(draft_id=_approved(look["look_id"]))
+        production_handoff(draft_id=_approved(look["look_id"]))
     released, _created = release_as(look["look_id"], account)
     out = {
         "look_id": released["look_id"], "revision": released["revision"], "files": released["files"],
