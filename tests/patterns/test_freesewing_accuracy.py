@@ -3,10 +3,10 @@ this project did not write, in both neckline conventions designers use, with ban
 
 Issue 16's bar, per garment and convention: no refusal, every POM within ±1.0 cm, MAE at most 0.5 cm. A POM
 the picture does not draw (a filled flat without seams shows no band seam: truth.json's `not_drawn`) cannot be
-read: it must be reported assumed (the block's standard, said so), and any other POM must be read. Pictures
-still short of the bar are listed in `SHORT` as strict expected failures (a fix shows up as an unexpected pass
-and must take the picture off the list), and the corpus as a whole is held at the figures reached so far, so
-nothing slips back. `bench/pattern_accuracy.py` prints the figures per garment and
+read: it must be reported assumed (the block's standard, said so), and any other POM must be read. Every
+picture meets the bar; `SHORT` would list one that does not as a strict expected failure (a fix shows up as an
+unexpected pass and must take the picture off the list), and the corpus as a whole is held at the figures
+reached, so nothing slips back. `bench/pattern_accuracy.py` prints the figures per garment and
 convention.
 """
 
@@ -21,9 +21,7 @@ from design_ai.patterns.accuracy import CaseResult, corpus_cases, measure_case, 
 CORPUS = Path(__file__).parent / "freesewing"
 CASES = corpus_cases(CORPUS)
 
-SHORT = {
-    "016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg",
-}
+SHORT: set[str] = set()
 """Pictures with a POM more than 1 cm off, or refused (see the closing note of issue 16 for why, by kind)."""
 
 
@@ -48,9 +46,9 @@ def test_every_point_of_measure_within_a_centimetre(name: str, results: dict[str
 
 def test_the_corpus_holds_what_was_reached(results: dict[str, CaseResult]) -> None:
     overall = summarise(results.values())
-    assert overall["refused"] == 0 and overall["within_1cm"] >= 0.998 and overall["mae_cm"] <= 0.135, overall
+    assert overall["refused"] == 0 and overall["within_1cm"] == 1.0 and overall["mae_cm"] <= 0.13, overall
     assert overall["misassumed"] == 0, overall
-    for garment, least, mae in (("tshirt", 0.99, 0.09), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.20),
+    for garment, least, mae in (("tshirt", 1.0, 0.09), ("tank", 1.0, 0.05), ("longsleeve", 1.0, 0.20),
                                 ("sweatshirt", 1.0, 0.15), ("hoodie", 1.0, 0.18)):  # fmt: skip
         part = summarise(r for r in results.values() if r.case.garment == garment)
         assert part["within_1cm"] >= least and part["mae_cm"] <= mae, (garment, part)
@@ -90,6 +88,15 @@ def test_a_hood_narrowing_to_the_neck_meets_the_shoulders_where_they_head_out(re
     the outline then heads out along the shoulder."""
     r = results["099_hoodie_cutout_filled_hugo-cisMaleAdult50.jpg"]
     assert r.refusal is None and max(abs(e) for e in r.errors_cm.values()) <= 1.0, r.errors_cm
+
+
+def test_a_faint_slit_beside_a_sleeve_tip_lost_to_shadow_bounds_the_chest(results: dict[str, CaseResult]) -> None:
+    """016, a fitted tee in a soft light-on-light draft: the drop shadow eats one sleeve's lower tip, so the
+    outline closes the slit with a short level edge whose corner lies 1.65 cm from the body, and the slit's faint
+    line rises from that edge, not from the outline's underarm. The chest was read 2.16 cm short, on the fitted
+    side below; now the slit is found along that edge (on both sides: a flat is drawn symmetric) and bounds it."""
+    r = results["016_tshirt_designer_draft_teagan_fitted-cisFemaleAdult34.jpg"]
+    assert r.refusal is None and abs(r.errors_cm["chest_width"]) <= 1.0, r.errors_cm
 
 
 def test_a_band_drawn_without_its_seam_is_assumed_not_refused(results: dict[str, CaseResult]) -> None:

@@ -815,7 +815,9 @@ def measure_top(
     # runs along its top edge
     hanging = r.end_at_body and lm.end_at_body
     if inner.underarms is not None:  # sleeves hanging against the body: the slits' tops are the underarms
-        r, lm = (_slit_underarm(r, inner.underarms[0]), _slit_underarm(lm, unmirror(inner.underarms[1])))
+        foot_r, foot_l = inner.slit_feet
+        r = _slit_underarm(r, inner.underarms[0], foot_r)
+        lm = _slit_underarm(lm, unmirror(inner.underarms[1]), None if foot_l is None else unmirror(foot_l))
         ua_y = (r.underarm[1] + lm.underarm[1]) / 2
     elif hanging:
         # The sleeves' ends meet the body and no slit's line runs up from there: nothing in the picture says
@@ -955,6 +957,23 @@ def _symmetric_slits(
     return right, left
 
 
+def _bridge_foot(ridges: RidgeMap, underarm: np.ndarray, bottom: np.ndarray, up: np.ndarray) -> np.ndarray | None:
+    """Where the slit's line rises from the outline's short edge between the sleeve's bottom corner and the
+    body's side (`underarm` to `bottom`): that edge closes the slit over at its foot, and a soft draft's shadow
+    can cut the sleeve's tip off it short of the body, so the slit's foot lies anywhere along it, not at the
+    outline's underarm. The strongest line crossing a level 1 cm up (clear of the outline's own stroke), between
+    the two; None when that edge heads up the side rather than across it (a sleeve's own underseam, which no
+    level crosses the slit along) or no line crosses there."""
+    d = bottom - underarm
+    length = float(np.hypot(*d))
+    if length < 1.0 or abs(float(d @ up)) / length > math.cos(math.radians(45.0)):
+        return None
+    ts = np.arange(0.0, length + 1e-9, 1.0)
+    values = ridges.values(underarm + ridges.unit * up + ts[:, None] * (d / length))
+    k = int(np.argmax(values))
+    return underarm + float(ts[k]) / length * d if values[k] >= ridges.floor() else None
+
+
 def _slit_foot(ridges: RidgeMap, p: np.ndarray, up: np.ndarray) -> np.ndarray:
     """Where the slit's line rises from the hem band's top at `p`: the strongest line crossing a level 2 cm
     up, within 1 cm either side (the band's end and the sleeve's inner side need not be in line)."""
@@ -964,15 +983,17 @@ def _slit_foot(ridges: RidgeMap, p: np.ndarray, up: np.ndarray) -> np.ndarray:
     return p + float(offsets[int(np.argmax(values))]) * n
 
 
-def _slit_underarm(half: _Half, top: np.ndarray) -> _Half:
+def _slit_underarm(half: _Half, top: np.ndarray, foot: np.ndarray | None = None) -> _Half:
     """`half` with its underarm at the top of the slit drawn between sleeve and body; where the body's side is
     hidden down to the hem (`_Half.side_hidden`), that slit's line, from its top to the hem's corner, is the
     side seam that bounds the chest. Beside a sleeve whose end meets the body, or that hangs down past the hem,
     the slit's line from its top to its foot (the outline's underarm) is the side seam too: the side the outline
-    shows below is lower down a curved side, or the hem band's (a body easing into a narrower band slants in)."""
-    if not (half.side_hidden or half.end_at_body or _past_hem(half) or _slit_beside_inner(half)):
+    shows below is lower down a curved side, or the hem band's (a body easing into a narrower band slants in).
+    So is it from its top to a `foot` found along the edge closing the slit over (`_bridge_foot`): the outline's
+    side below that edge is lower down a fitted side, and its line, run up, misses the slit."""
+    if foot is None and not (half.side_hidden or half.end_at_body or _past_hem(half) or _slit_beside_inner(half)):
         return replace(half, underarm=top)
-    down = (half.hem if half.side_hidden else half.underarm) - top
+    down = (half.hem if half.side_hidden else half.underarm if foot is None else foot) - top
     return replace(half, underarm=top, side_line=Line(top, down / max(1e-9, float(np.hypot(*down)))))
 
 
@@ -1124,6 +1145,9 @@ class _Interior:
     sleeve: str | None = None  # "set-in" | "raglan" | None (no seam line found: read as set-in)
     shoulders: tuple[np.ndarray, np.ndarray] | None = None  # set-in: the armhole seams' tops (right, left)
     underarms: tuple[np.ndarray, np.ndarray] | None = None  # sleeves hanging against the body: the slits' tops
+    # ... and the slits' feet found along the edge closing each over (`_bridge_foot`), right and left; None: at
+    # the outline's underarm
+    slit_feet: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
 
 
 def _interior_lines(
@@ -1154,8 +1178,12 @@ def _interior_lines(
             # than the outline's bend: a line that ends further still ran on into a raglan or band seam).
             neck_width = float(abs(ends[0][0] - ends[1][0]))  # type: ignore[index]
     sleeve = shoulders = underarms = None
+    slit_feet: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
     underarm_r, underarm_l = r.underarm, unmirror(lm.underarm)
-    if all(h.sleeve_bottom is not None and (_hangs(h) or _touches(h, 1.5 * unit)) for h in (r, lm)):
+    # A flat is drawn symmetric: one sleeve against the body says both are (a soft draft's drop shadow, falling to
+    # one side, can eat one sleeve's tip more, leaving that outline's bottom corner further out).
+    if (all(h.sleeve_bottom is not None for h in (r, lm))
+            and any(_hangs(h) or _touches(h, 1.5 * unit) for h in (r, lm))):  # fmt: skip
         # A sleeve drawn hanging straight down whose side's line leaves it (the body's lower side curving in to a
         # narrower hem): the slit runs up along the sleeve's inner edge, closed over most of its depth, so it is
         # traced the inner edge's way; the stroke it follows is the sleeve's own edge, long and straight, so a gap
@@ -1184,8 +1212,10 @@ def _interior_lines(
             return wide_map[0]
 
         found: list[np.ndarray | None] = []
-        for h, hem, ua, up, deep, down, gap in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l),
-                                                   side_up, most, past, gaps, strict=True):  # fmt: skip
+        feet: list[np.ndarray | None] = [None, None]
+        bottoms = (r.sleeve_bottom, unmirror(lm.sleeve_bottom))  # type: ignore[arg-type]
+        for h, hem, ua, sb, up, deep, down, gap in zip((r, lm), (r.hem, unmirror(lm.hem)), (underarm_r, underarm_l),
+                                                       bottoms, side_up, most, past, gaps, strict=True):  # fmt: skip
             if h.side_hidden:
                 found.append(slit_top(wide(), _slit_foot(ridges, hem + band * up, up), up, deep))
             elif down:
@@ -1196,6 +1226,13 @@ def _interior_lines(
                 # wide window reads them as one line up to the top (kept to the side seam's line: the armhole seam
                 # leaving the top is no slit): the higher top of the two stands (a trace can stop short, not run past).
                 top = slit_top(ridges, ua, up, deep, gap_cm=gap)
+                # No line runs up from the outline's underarm: the slit's foot may lie further along the short edge
+                # that closes it over, towards the sleeve's bottom corner (`_bridge_foot`); its line, from its top
+                # down to that foot, is then the body's side.
+                foot = _bridge_foot(ridges, ua, sb, up) if top is None else None
+                if foot is not None:
+                    ua, top = foot, slit_top(ridges, foot, up, deep, gap_cm=gap)
+                    feet[len(found)] = foot if top is not None else None
                 if top is not None:
                     pair = slit_top(wide(), ua, up, deep, on_line=True, gap_cm=gap)
                     top = pair if pair is not None and pair[1] < top[1] else top
@@ -1204,6 +1241,8 @@ def _interior_lines(
         if tops is not None:
             underarms = tops
             underarm_r, underarm_l = tops
+            # (a foot stands with its own trace's top only: a top mirrored from the other side has no foot here)
+            slit_feet = (feet[0] if found[0] is tops[0] else None, feet[1] if found[1] is tops[1] else None)
     if sleeved:
         found = [sleeve_seam(ridges, ua, sp, h, axis_x)
                  for ua, sp, h in ((underarm_r, r.shoulder, r.hps),
@@ -1212,4 +1251,4 @@ def _interior_lines(
         sleeve = kinds.pop() if len(kinds) == 1 else None
         if sleeve == "set-in" and found[0] is not None and found[1] is not None:
             shoulders = (found[0][1], found[1][1])
-    return _Interior(neck_y, neck_width, sleeve, shoulders, underarms)
+    return _Interior(neck_y, neck_width, sleeve, shoulders, underarms, slit_feet)
