@@ -1,8 +1,14 @@
-"""`seamline release` and `seamline techpack export`: what a production manager runs."""
+"""`seamline release` and `seamline techpack export`: what a production manager runs.
+
+A released file found writable is frozen again with one warning line on stderr (exit 0); one found missing or
+altered is one error line and exit 1: a damaged store is a fault to repair, not a typo the user can fix.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +17,24 @@ import typer
 techpack_app = typer.Typer(help="Tech packs: export a released revision's bundle.", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"seamline: warning: {message}", err=True)
+
+
+@contextmanager
+def _damage_is_fatal() -> Iterator[None]:
+    """A damaged release: one line on stderr and exit 1, nothing printed as good (no traceback either)."""
+    from design_ai.techpack.release import DamagedRelease
+
+    try:
+        yield
+    except DamagedRelease as exc:
+        typer.echo(f"seamline: error: {exc}", err=True)
+        # SystemExit, not typer.Exit: `seamline`'s main runs the app with standalone_mode=False, where a
+        # typer.Exit only comes back as a return value that main does not turn into the exit status.
+        raise SystemExit(1) from None
 
 
 def release_as(look: int, account: Any) -> tuple[dict[str, Any], bool]:
@@ -26,9 +50,9 @@ def release_as(look: int, account: Any) -> tuple[dict[str, Any], bool]:
     def build(draft: int, **kw: Any) -> Any:
         return build_bundle(draft, settings=settings, store=store, **kw)
 
-    tp, created = release_look(look, account=account, settings=settings, store=store, build=build)
+    tp, created = release_look(look, account=account, settings=settings, store=store, build=build, warn=_warn)
     # An S3 store's objects are no files a production manager can open: copy them (checked) under the home.
-    return release_result(tp, store, export_dir=settings.home / "releases"), created
+    return release_result(tp, store, export_dir=settings.home / "releases", warn=_warn), created
 
 
 def release(
@@ -41,7 +65,9 @@ def release(
     """Freeze the look's approved design as the next revision (A, B, ...): PDF, DXF, SVG and JSON with SHA-256."""
     from design_ai.cli_review import _login
 
-    result, created = release_as(look, _login(user))
+    account = _login(user)
+    with _damage_is_fatal():
+        result, created = release_as(look, account)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -64,7 +90,10 @@ def techpack_export(
     from design_ai.techpack.release import export_revision
 
     settings = get_settings()
-    files = export_revision(look, rev.upper(), out, settings=settings, store=Store.from_settings(settings))
+    with _damage_is_fatal():
+        files = export_revision(
+            look, rev.upper(), out, settings=settings, store=Store.from_settings(settings), warn=_warn
+        )
     if as_json:
         typer.echo(json.dumps({k: str(v) for k, v in files.items()}, indent=2))
         return

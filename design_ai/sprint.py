@@ -42,6 +42,7 @@ __all__ = [
     "DraftEdits",
     "RegisteredBrief",
     "contact_sheet",
+    "draft_look",
     "draft_open_round",
     "make_control",
     "make_drafts",
@@ -452,6 +453,15 @@ def draft_open_round(
     Uses the round's own engine and the edits the reviewer asked for; idempotent like `make_drafts`, so the
     review app and a waiting sprint may both call it for the same round. Returns (round, draft ids).
     """
+    number, engine, ids = _draft_round(look_id, settings=settings, store=store, progress=progress)
+    queue_for_review(look_id, settings=settings, engine=engine)
+    return number, ids
+
+
+def _draft_round(
+    look_id: int, *, settings: Settings, store: Store, progress: Callable[[int], None] | None
+) -> tuple[int, str, list[int]]:
+    """The drafts of the look's open round with that round's engine and edits: (round, engine, draft ids)."""
     from design_ai.db.models import ReviewRound, RoundStatus
 
     with session_scope(settings.resolved_database_url) as session:
@@ -463,8 +473,30 @@ def draft_open_round(
         number, engine = rnd.number, rnd.engine
     edits = round_edits(look_id, number, settings=settings)
     ids = make_drafts(look_id, engine, settings=settings, store=store, round=number, edits=edits, progress=progress)
-    queue_for_review(look_id, settings=settings, engine=engine)
-    return number, ids
+    return number, engine, ids
+
+
+def draft_look(
+    look_id: int,
+    engine_name: str,
+    *,
+    settings: Settings,
+    store: Store,
+    edits: DraftEdits | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[int]:
+    """A sprint's drafting step for one look: its round 1, or the round a send-back opened and nobody drafted.
+
+    A review server killed while drafting a send-back leaves the look `drafting` with an empty open round; a
+    re-run sprint must fill that round, not queue it empty. It is drafted as `draft_open_round` drafts it (the
+    round's engine and the reviewer's edits, not this run's), so the keys match and nothing is made twice.
+    """
+    from design_ai.review.state import open_round_number
+
+    number = open_round_number(settings.resolved_database_url, look_id)
+    if number is None or number == 1:
+        return make_drafts(look_id, engine_name, settings=settings, store=store, edits=edits, progress=progress)
+    return _draft_round(look_id, settings=settings, store=store, progress=progress)[2]
 
 
 def sprint_result(brief_id: int, *, settings: Settings, store: Store, round: int | None = None) -> dict[str, Any]:

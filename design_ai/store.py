@@ -171,6 +171,36 @@ class Store:
         if self.is_local:
             Path(self._path(key)).chmod(0o444)
 
+    def is_frozen(self, key: str) -> bool:
+        """Whether a stored file is read-only, as `freeze` leaves it; always True on object stores (see there).
+
+        A release checks this on every read: a crash between writing a file and freezing it must not leave a
+        released file that anyone with write access to the folder could silently change.
+        """
+        if not self.is_local:
+            return True
+        return not Path(self._path(key)).stat().st_mode & 0o222
+
+    def repair(self, key: str, data: bytes) -> None:
+        """Write `data` back over the file under `key` when that file no longer holds it.
+
+        The one overwrite a content-addressed store allows: the key says what the bytes must be, so putting
+        those bytes back can only undo damage. Anything else under the key is refused.
+        """
+        ext = key.rsplit(".", 1)[-1]
+        if key_for(data, ext) != key:
+            raise ValueError(f"these bytes do not belong under {key}")
+        path = self._path(key)
+        self.check()
+        if not self.is_local:
+            self.fs.pipe_file(path, data)
+            return
+        self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+        tmp = f"{path}.tmp-{uuid.uuid4().hex}"
+        with self.fs.open(tmp, "wb") as fh:
+            fh.write(data)
+        Path(tmp).replace(path)  # a rename replaces even a read-only file: the folder's mode decides
+
     def get(self, key: str) -> bytes:
         path = self._path(key)
         self.check()

@@ -100,14 +100,15 @@ def make_control(look_id: int) -> str:
 
 @task(name="drafts", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)
 def make_drafts(look_id: int, control_key: str, engine: str, drafts: int | None) -> list[int]:
-    """Generate (or find) the look's drafts; `control_key` orders this after the control map."""
+    """Generate (or find) the look's drafts (round 1, or an open send-back round left without them);
+    `control_key` orders this after the control map."""
     settings = get_settings()
     edits = sprint.DraftEdits(drafts=drafts) if drafts else None
     with (
         gpu_slot(settings, f"look {look_id} drafts"),
         tqdm(desc=f"look {look_id} drafts", unit="draft", disable=None, leave=False) as bar,
     ):
-        return sprint.make_drafts(look_id, engine, settings=settings, store=_store(), edits=edits, progress=bar.update)
+        return sprint.draft_look(look_id, engine, settings=settings, store=_store(), edits=edits, progress=bar.update)
 
 
 @task(name="redraft", retries=2, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=is_transient)

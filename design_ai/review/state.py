@@ -50,6 +50,7 @@ __all__ = [
     "look_history",
     "open_round",
     "review_queue",
+    "stalled_send_backs",
 ]
 
 MAX_COMMENT_BYTES = 4096
@@ -332,6 +333,24 @@ def mark_waiting(url: str, look_id: int, number: int, run_id: str | None, api_ur
             raise NotFound(f"look {look_id} has no round {number}")
         rnd.waiting_run_id, rnd.waiting_api_url = run_id, api_url
         session.add(rnd)
+
+
+def stalled_send_backs(url: str) -> list[int]:
+    """Looks a send-back left `drafting` with its new round open: their drafts are still to be made.
+
+    Only a send-back opens a round while a look is drafting (round 1 opens once its drafts exist), so these
+    are exactly the rounds whose drafting was lost if no job is running now, e.g. a review server killed
+    while drafting. Drafting is keyed (look, round, parameters), so resuming one that is in fact still being
+    drafted elsewhere costs time but writes nothing twice.
+    """
+    with session_scope(url, readonly=True) as session:
+        rows = session.exec(
+            select(Look.id)
+            .join(ReviewRound, ReviewRound.look_id == Look.id)  # type: ignore[arg-type]
+            .where(Look.status == LookStatus.DRAFTING, ReviewRound.status == RoundStatus.OPEN)
+            .order_by(ReviewRound.opened_at, ReviewRound.id)
+        ).all()
+    return [int(look_id) for look_id in rows if look_id is not None]
 
 
 def round_state(url: str, look_id: int, number: int) -> tuple[str, DecisionRecord | None]:
