@@ -56,6 +56,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pages", type=int, default=3, help="queue pages the clients spread their GETs over")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes serving the app")
     parser.add_argument("--seed", type=int, default=7, help="random seed of the clients' choices")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="open loop: requests per second offered at fixed arrival times, whatever the answers' "
+                             "pace (latency counted from each request's due time); then a closed-loop run of "
+                             "--saturation-seconds gives the saturation throughput")
+    parser.add_argument("--saturation-seconds", type=float, default=10.0,
+                        help="with --rate: the closed-loop run that measures the saturation throughput")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
     parser.add_argument("--keep", action="store_true", help="keep the temporary home (database, server log)")
     args = parser.parse_args(argv)
@@ -348,6 +354,100 @@ async def run_load(base: str, names: list[str], args: argparse.Namespace) -> tup
         await asyncio.gather(*(c.aclose() for c in clients))
 
 
+async def open_loop(
+    clients: list[Any], tokens: list[str], names: list[str], args: argparse.Namespace, tally: Tally
+) -> float:
+    """Requests at fixed arrival times (--rate per second), each on its own task, so a slow answer does not
+    slow the load (a closed loop would wait, and under-report the latency a real arrival would see).
+
+    Each arrival is one request of one reviewer (round robin over the sessions): a queue page, or with
+    probability --decide-share an approval of a look from the head of the queue as last seen (a queue API read,
+    every tenth decision or when none is known, refreshes it). Latency runs from the arrival's due time.
+    """
+    import httpx
+
+    rng = random.Random(args.seed)
+    heads: list[dict[str, Any]] = []
+    pending: set[asyncio.Task[None]] = set()
+    n = int(args.rate * args.seconds)
+
+    async def queue_page(i: int, due: float) -> None:
+        page = 1 if rng.random() < 0.6 else rng.randint(1, args.pages)
+        r = await clients[i].get("/", params={"page": page})
+        tally.add("queue page", time.perf_counter() - due, r.status_code)
+
+    async def refresh(i: int, due: float) -> None:
+        r = await clients[i].get("/api/queue", params={"limit": 20})
+        tally.add("queue api", time.perf_counter() - due, r.status_code)
+        if r.status_code == 200:
+            heads[:] = r.json()
+
+    async def decision(i: int, due: float) -> None:
+        look = rng.choice(heads)
+        body = {"verdict": "approve", "draft_id": rng.choice(look["drafts"])["draft_id"], "round": look["round"],
+                "comment": names[i]}  # fmt: skip
+        try:
+            r = await clients[i].post(f"/api/looks/{look['look_id']}/decision", json=body,
+                                      headers={"X-CSRF-Token": tokens[i]})  # fmt: skip
+        except httpx.HTTPError:
+            tally.unknown_decisions += 1
+            raise
+        tally.add("decision", time.perf_counter() - due, r.status_code)
+        if r.status_code == 201:
+            tally.decision_ids.append(r.json()["decision_id"])
+            tally.approved_looks.append(look["look_id"])
+
+    async def one(k: int, due: float) -> None:
+        i = k % len(clients)
+        try:
+            if rng.random() >= args.decide_share:
+                await queue_page(i, due)
+            elif not heads or rng.random() < 0.1:
+                await refresh(i, due)
+            else:
+                await decision(i, due)
+        except httpx.HTTPError as exc:
+            tally.errors[type(exc).__name__] += 1
+
+    start = time.perf_counter()
+    for k in range(n):
+        due = start + k / args.rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        task = asyncio.create_task(one(k, due))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+    if pending:
+        await asyncio.wait(pending)
+    return time.perf_counter() - start
+
+
+async def run_open_then_saturate(
+    base: str, names: list[str], args: argparse.Namespace
+) -> tuple[Tally, float, Tally, float]:
+    """The open-loop run at --rate, then a closed loop of all clients for --saturation-seconds."""
+    import httpx
+
+    tally, sat = Tally(), Tally()
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+    clients = [httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) for _ in names]
+    try:
+        tokens = await asyncio.gather(*(login(c, n) for c, n in zip(clients, names, strict=True)))
+        elapsed = await open_loop(clients, tokens, names, args, tally)
+        start = time.monotonic()
+        deadline = start + args.saturation_seconds
+        await asyncio.gather(
+            *(
+                client_loop(c, csrf, name, deadline, args, random.Random(args.seed * 1000 + i), sat)
+                for i, (c, csrf, name) in enumerate(zip(clients, tokens, names, strict=True))
+            )
+        )
+        return tally, elapsed, sat, time.monotonic() - start
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+
+
 # --- report ----------------------------------------------------------------------------------------------------------
 
 
@@ -423,11 +523,26 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"seeded {args.looks:,} looks x {args.drafts} drafts in {seed_s:.1f} s, {args.clients} reviewers in "
             f"{accounts_s:.1f} s; app on {base} ({args.workers} worker(s), {os.cpu_count()} CPUs); "
-            f"load: {args.clients} clients for {args.seconds:g} s",
+            f"load: {args.clients} clients for {args.seconds:g} s"
+            + (f" at {args.rate:g} requests/s" if args.rate else ""),
             flush=True,
         )
-        tally, elapsed = asyncio.run(run_load(base, names, args))
-        total = sum(len(v) for v in tally.latency.values())
+        saturation: dict[str, Any] | None = None
+        if args.rate:
+            tally, elapsed, sat, sat_s = asyncio.run(run_open_then_saturate(base, names, args))
+            sat_total = sum(len(v) for v in sat.latency.values())
+            saturation = {"seconds": round(sat_s, 2), "requests": sat_total,
+                          "requests_per_s": round(sat_total / sat_s, 1), "clients": args.clients}  # fmt: skip
+            for kind, values in sat.latency.items():  # its decisions count in the consistency check
+                tally.latency.setdefault(f"saturation {kind}", []).extend(values)
+            tally.decision_ids += sat.decision_ids
+            tally.approved_looks += sat.approved_looks
+            tally.unknown_decisions += sat.unknown_decisions
+            tally.status["decision"].update(sat.status["decision"])
+            tally.errors.update(sat.errors)
+        else:
+            tally, elapsed = asyncio.run(run_load(base, names, args))
+        total = sum(len(v) for k, v in tally.latency.items() if not k.startswith("saturation"))
         result: dict[str, Any] = {
             "looks": args.looks,
             "clients": args.clients,
@@ -446,6 +561,9 @@ def main(argv: list[str] | None = None) -> int:
             },
             "status": {kind: dict(sorted(tally.status[kind].items())) for kind in KINDS},
             "transport_errors": dict(tally.errors),
+            "mode": (f"open loop at {args.rate:g} requests/s offered" if args.rate
+                     else f"closed loop, {args.clients} clients"),
+            "saturation": saturation,
         }
         decisions = tally.status["decision"]
         other = sum(n for code, n in decisions.items() if code not in (201, 409))
@@ -458,7 +576,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'request':<12} {'n':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
         for kind, lat in result["latency_ms"].items():
             print(f"{kind:<12} {lat['n']:>7} {lat['p50']:>8} {lat['p99']:>8} {lat['max']:>8}")
-        print(f"{total:,} requests in {elapsed:.1f} s = {result['requests_per_s']} requests/s")
+        print(f"{result['mode']}: {total:,} requests in {elapsed:.1f} s = {result['requests_per_s']} requests/s")
+        if saturation:
+            print(f"saturation throughput (closed loop, {args.clients} clients, {saturation['seconds']:g} s): "
+                  f"{saturation['requests_per_s']} requests/s")
         print(
             f"decisions: {decisions[201]} x 201, {decisions[409]} x 409, {other} other answers; "
             f"transport errors: {dict(tally.errors) or 0}"

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     review_timeout_s: int = Field(default=7 * 24 * 3600, ge=1, description="How long a sprint waits for a decision.")
     review_poll_s: float = Field(default=10.0, gt=0, description="How often a waiting flow run checks for input.")
     four_eyes: bool = Field(default=False, description="Refuse a decision by the look's own author.")
+    review_queue_cache_s: float = Field(
+        default=1.0, ge=0.0, le=60.0,
+        description="How long a rendered queue page serves every reviewer (a decision here clears it; 0: off).",
+    )  # fmt: skip
     secret_key: str | None = Field(default=None, description="Signs review-app sessions; default a file in home.")
     review_url: str = Field(default="http://127.0.0.1:8088", description="Where the review app is served.")
     sprint_cron: str = Field(default="0 9 * * 1", description="When the served design-sprint deployment runs.")

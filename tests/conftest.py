@@ -26,6 +26,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(key)
     h = tmp_path / "home"
     monkeypatch.setenv("SEAMLINE_HOME", str(h))
+    # tests change the record behind the app's back and look at once: no queue page served from the cache
+    monkeypatch.setenv("SEAMLINE_REVIEW_QUEUE_CACHE_S", "0")
     # the tiny pipeline is built once per session, not per test
     monkeypatch.setenv("SEAMLINE_TINY_MODEL_PATH", str(_tiny_model_dir()))
     return h

@@ -31,6 +31,7 @@ from design_ai.config import Settings, get_settings
 from design_ai.db.session import get_engine
 from design_ai.review import routes_api, routes_files, routes_pages
 from design_ai.review.deps import LoginRequired
+from design_ai.review.queue_cache import QueueCache
 from design_ai.review.state import Resumer
 from design_ai.review.web_context import AppContext, BackgroundRunner, Redraft
 from design_ai.review.web_security import SecurityHeadersMiddleware, load_secret_key
@@ -56,7 +57,8 @@ def create_app(
     """The review app for `settings` (default: the environment's).
 
     resumer: called as `resumer(run_id, run_input, api_url)` after a decision on a round a flow run waits on.
-    redraft: called as `redraft(look_id)` after a send-back that no flow run waits on (to draft the next round).
+    redraft: called as `redraft(look_id)` after a send-back that no flow run waits on (to draft the next round),
+        and at start-up for each look a send-back left drafting (its server was killed before the drafts existed).
     https_only: mark the session cookie Secure; default: when `settings.review_url` is https.
     Both callbacks run on a background thread after the decision is committed; their failures are logged.
     """
@@ -73,11 +75,13 @@ def create_app(
         resumer=resumer,
         redraft=redraft,
         runner=BackgroundRunner(),
+        queue_cache=QueueCache(settings.review_queue_cache_s),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         get_engine(ctx.db_url)  # migrate before the first request, not during it
+        ctx.resume_stalled_send_backs()  # a server killed mid-redraft left looks drafting: draft them now
         yield
         ctx.runner.shutdown()
 

@@ -125,8 +125,13 @@ def api_queue(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     """Looks waiting for a decision, oldest first (`review_queue`); the total is in `X-Total-Count`."""
-    response.headers["X-Total-Count"] = str(count_waiting(session))
-    return review_queue(session, limit=limit, offset=offset, limits=ctx.settings.fidelity_limits)
+    (total, items), decided = ctx.queue_cache.get(
+        ("api", limit, offset),
+        lambda: (count_waiting(session), review_queue(session, limit=limit, offset=offset,
+                                                      limits=ctx.settings.fidelity_limits)),
+    )  # fmt: skip
+    response.headers["X-Total-Count"] = str(max(0, total - len(decided)))
+    return [it for it in items if it["look_id"] not in decided]
 
 
 @router.get("/looks/{look_id}")

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -93,12 +94,22 @@ def queue_page(
     session: SessionDep,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    total = count_waiting(session)
-    pages = max(1, ceil(total / PER_PAGE))
-    page = min(page, pages)
-    items = review_queue(session, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, limits=ctx.settings.fidelity_limits)
-    context = {"items": items, "total": total, "page": page, "pages": pages, "per_page": PER_PAGE}
-    return ctx.render(request, "queue.html", context, viewer=viewer)
+    env = ctx.templates.env
+
+    def content() -> tuple[int, int, list[tuple[int, Markup]]]:  # the same for every viewer: cached a moment
+        total = count_waiting(session)
+        shown = min(page, max(1, ceil(total / PER_PAGE)))
+        items = review_queue(session, limit=PER_PAGE, offset=(shown - 1) * PER_PAGE,
+                             limits=ctx.settings.fidelity_limits)  # fmt: skip
+        item = env.get_template("review/queue_item.html")
+        return total, shown, [(it["look_id"], Markup(item.render(it=it))) for it in items]
+
+    (total, shown, items), decided = ctx.queue_cache.get(("page", page), content)
+    total = max(0, total - len(decided))  # decided since the page was read: each was waiting then
+    context = {"items_html": [html for look_id, html in items if look_id not in decided], "total": total,
+               "page": shown, "pages": max(1, ceil(total / PER_PAGE)), "per_page": PER_PAGE}  # fmt: skip
+    html = Markup(env.get_template("review/queue_list.html").render(context))
+    return ctx.render(request, "queue.html", {"queue_html": html}, viewer=viewer)
 
 
 def _look_context(ctx: AppContext, session: Session, viewer: Viewer, look_id: int) -> dict[str, Any]:
