@@ -12,15 +12,16 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from PIL import Image
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from design_ai import garments
-from design_ai.errors import UserError
-from design_ai.images import DEFAULT_MAX_PIXELS, load_image
+from design_ai.errors import UserError, escaped, quoted
+from design_ai.images import DEFAULT_MAX_PIXELS, decode_image, read_image_file
+from design_ai.limits import MAX_BRIEF_BYTES, MAX_MARKER_GARMENTS, MAX_RATIO_COUNT, MAX_SIZES, control_character
 from design_ai.sustain.library import load_materials
 
 __all__ = [
@@ -36,20 +37,42 @@ __all__ = [
 ControlType = Literal["canny", "lineart", "scribble", "hed", "pidinet"]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SIZE = re.compile(r"^[A-Za-z0-9/.+-]{1,12}$")
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+MAX_YAML_DEPTH = 16  # a brief nests 5 deep (looks[0].colorways[0].hex); deeper is an attack on the parser
+
+
+def _one_line(value: str) -> str:
+    """Names and labels end up in terminal output, PDFs and HTML: no control characters, not even newlines."""
+    ch = control_character(value)
+    if ch is not None:
+        raise ValueError(f"control character {ch!r} is not allowed")
+    return value
+
+
+def _prose(value: str) -> str:
+    """Prompts may span lines; still no NUL, ESC or other controls."""
+    ch = control_character(value, allow="\n\t")
+    if ch is not None:
+        raise ValueError(f"control character {ch!r} is not allowed")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_one_line)]
+Prose = Annotated[str, AfterValidator(_prose)]
 
 
 class Colorway(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=60)
+    name: Line = Field(min_length=1, max_length=60)
     hex: str = Field(description="sRGB colour as #RRGGBB")
-    label: str | None = Field(default=None, max_length=60, description="Pantone-like label, e.g. 'Sunrise 15-1247'")
+    label: Line | None = Field(default=None, max_length=60, description="Pantone-like label, e.g. 'Sunrise 15-1247'")
 
     @field_validator("hex")
     @classmethod
     def _hex(cls, value: str) -> str:
         if not _HEX.match(value):
-            raise ValueError(f"not a #RRGGBB colour: {value!r}")
+            raise ValueError(f"not a #RRGGBB colour: {quoted(value, 20)}")
         return value.upper()
 
 
@@ -61,7 +84,7 @@ class GenerationOverrides(BaseModel):
     steps: int | None = Field(default=None, ge=1, le=200)
     guidance: float | None = Field(default=None, ge=0.0, le=50.0)
     controlnet_scale: float | None = Field(default=None, ge=0.0, le=2.0)
-    scheduler: str | None = Field(default=None, min_length=1, max_length=80)
+    scheduler: Line | None = Field(default=None, min_length=1, max_length=80)
     width: int | None = Field(default=None, ge=64, le=2048, multiple_of=8)
     height: int | None = Field(default=None, ge=64, le=2048, multiple_of=8)
 
@@ -71,21 +94,27 @@ class LookSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=120)
+    name: Line = Field(min_length=1, max_length=120)
     garment: str = Field(min_length=1, max_length=40, description="a garment of the library (design_ai.garments)")
-    prompt: str = Field(min_length=1, max_length=2000)
-    negative_prompt: str = Field(default="", max_length=2000)
-    sketch: Path
+    prompt: Prose = Field(min_length=1, max_length=2000)
+    negative_prompt: Prose = Field(default="", max_length=2000)
+    sketch: Path = Field(description="relative to the brief's folder, inside it")
     control: ControlType = "lineart"
     colorways: list[Colorway] = Field(min_length=1, max_length=24)
-    base_size: str = "M"
+    base_size: str = Field(default="M", max_length=12)
     body_length_cm: float | None = Field(default=None, ge=20, le=200)
     px_per_cm: float | None = Field(default=None, gt=0, le=1000)
-    sizes: list[str] = Field(default_factory=lambda: ["XS", "S", "M", "L", "XL", "XXL"], min_length=1)
-    size_ratio: dict[str, int] | None = None
+    sizes: list[str] = Field(
+        default_factory=lambda: ["XS", "S", "M", "L", "XL", "XXL"], min_length=1, max_length=MAX_SIZES
+    )
+    size_ratio: dict[str, Annotated[int, Field(ge=0, le=MAX_RATIO_COUNT)]] | None = Field(
+        default=None, max_length=MAX_SIZES, description="garments of each size in one marker lay"
+    )
     units: int | None = Field(default=None, ge=1, le=10_000_000)
-    material: str
-    baseline_material: str | None = Field(default=None, description="What the carbon estimate compares against")
+    material: str = Field(max_length=80)
+    baseline_material: str | None = Field(
+        default=None, max_length=80, description="What the carbon estimate compares against"
+    )
     drafts: int = Field(default=4, ge=1, le=64)
     seed: int = Field(default=0, ge=0, lt=2**32)
     generation: GenerationOverrides = Field(default_factory=GenerationOverrides)
@@ -97,16 +126,26 @@ class LookSpec(BaseModel):
         naming the look (the sprint would otherwise draft and review it, and only its release would fail)."""
         if isinstance(data, dict) and isinstance(data.get("garment"), str) and data["garment"] not in garments.names():
             name = data.get("name")
-            look = f"look {name[:60]!r}: " if isinstance(name, str) else ""
+            look = f"look {quoted(name)}: " if isinstance(name, str) else ""
             raise ValueError(look + garments.unknown_garment(data["garment"]))
         return data
+
+    @field_validator("sketch", mode="before")
+    @classmethod
+    def _sketch_text(cls, value: Any) -> Any:
+        """Checked as text first: a NUL would make every later file call raise, a long path only echo."""
+        if isinstance(value, str):
+            if len(value) > 500:
+                raise ValueError(f"a path of {len(value)} characters is too long (500 at most)")
+            _one_line(value)
+        return value
 
     @field_validator("sizes")
     @classmethod
     def _sizes(cls, value: list[str]) -> list[str]:
         for size in value:
             if not _SIZE.match(size):
-                raise ValueError(f"not a size label: {size!r}")
+                raise ValueError(f"not a size label: {quoted(size, 20)}")
         if len(set(value)) != len(value):
             raise ValueError("a size is listed twice")
         return value
@@ -118,21 +157,23 @@ class LookSpec(BaseModel):
             return None
         known = load_materials()
         if value not in known:
-            raise ValueError(f"unknown material {value!r} (known: {', '.join(sorted(known))})")
+            raise ValueError(f"unknown material {quoted(value)} (known: {', '.join(sorted(known))})")
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> LookSpec:
         if self.base_size not in self.sizes:
-            raise ValueError(f"base_size {self.base_size!r} is not in sizes {self.sizes}")
+            raise ValueError(f"base_size {quoted(self.base_size, 20)} is not in sizes {self.sizes}")
         if self.body_length_cm is not None and self.px_per_cm is not None:
             raise ValueError("give body_length_cm or px_per_cm, not both")
         if self.size_ratio is not None:
             unknown = sorted(set(self.size_ratio) - set(self.sizes))
             if unknown:
-                raise ValueError(f"size_ratio names sizes not in sizes: {unknown}")
-            if any(v < 0 for v in self.size_ratio.values()) or sum(self.size_ratio.values()) == 0:
+                raise ValueError(f"size_ratio names sizes not in sizes: {quoted(unknown)}")
+            if sum(self.size_ratio.values()) == 0:
                 raise ValueError("size_ratio needs non-negative counts that are not all zero")
+            if sum(self.size_ratio.values()) > MAX_MARKER_GARMENTS:
+                raise ValueError(f"size_ratio lays more than {MAX_MARKER_GARMENTS} garments in one marker")
             if self.units is None:
                 raise ValueError("size_ratio needs units: how many garments the order has")
         return self
@@ -141,9 +182,9 @@ class LookSpec(BaseModel):
 class BriefSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    collection: str = Field(min_length=1, max_length=200)
-    season: str = Field(min_length=1, max_length=40)
-    author: str | None = Field(default=None, max_length=80)
+    collection: Line = Field(min_length=1, max_length=200)
+    season: Line = Field(min_length=1, max_length=40)
+    author: Line | None = Field(default=None, max_length=80)
     looks: list[LookSpec] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
@@ -151,7 +192,7 @@ class BriefSpec(BaseModel):
         seen: set[str] = set()
         for look in self.looks:
             if look.name in seen:
-                raise ValueError(f"two looks are named {look.name!r}")
+                raise ValueError(f"two looks are named {quoted(look.name)}")
             seen.add(look.name)
         return self
 
@@ -172,12 +213,14 @@ class LoadedBrief:
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
+    """`looks[1].colorways[0].hex`; a key the user made up (an unknown field, a size_ratio key) is quoted."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = part if _FIELD.match(part) else quoted(part, 40)
+            out += f".{name}" if out else name
     return out
 
 
@@ -197,33 +240,102 @@ def parse_brief(data: object, *, where: str) -> BriefSpec:
         raise UserError(f"{field}: {msg}{more}" if field else f"{msg}{more}", where=where) from None
 
 
-def load_brief(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedBrief:
-    """Read, validate and decode a brief and its sketches (paths relative to the brief file)."""
-    path = Path(path)
-    where = str(path)
-    if not path.is_file():
-        raise UserError("brief file not found", where=where)
+class _BriefLoader(yaml.SafeLoader):
+    """YAML without aliases and without deep nesting.
+
+    A brief never needs `*alias`: refusing them is what stops a "billion laughs" document, whose few hundred
+    bytes alias into billions of nodes once a validator or an error message walks them. Deep nesting would
+    exhaust the composer's recursion instead.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a brief", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _read_brief_text(path: Path, where: str) -> str:
+    """The brief's text, its size checked before a byte is read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read the brief ({exc.__class__.__name__})", where=where) from None
+    if size > MAX_BRIEF_BYTES:
+        raise UserError(f"the brief is {size / 2**20:.1f} MiB, over the {MAX_BRIEF_BYTES >> 10} KiB limit", where=where)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BRIEF_BYTES + 1)
+        if len(raw) > MAX_BRIEF_BYTES:
+            raise UserError(f"the brief is over the {MAX_BRIEF_BYTES >> 10} KiB limit", where=where)
+        return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read the brief ({exc.__class__.__name__})", where=where) from None
+
+
+def _parse_yaml(text: str, where: str) -> object:
     try:
-        data = yaml.safe_load(text)
+        return yaml.load(text, Loader=_BriefLoader)  # a SafeLoader, with aliases refused
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UserError(f"malformed YAML: {problem}", where=f"{where}{pos}") from None
+        raise UserError(f"malformed YAML: {escaped(problem, 120)}", where=f"{where}{pos}") from None
+    except ValueError:  # an integer of more than 4300 digits, which Python refuses to parse
+        raise UserError("malformed YAML: a number too long to read", where=where) from None
+
+
+def _sketch_path(base: Path, sketch: Path, field: str) -> Path:
+    """The sketch's path inside the brief's folder: relative, no `..`, no symlink on the way.
+
+    A brief is often written by someone else than the person running the sprint; a sketch path reaching
+    outside the brief's folder would copy any image the runner can read into the store, for every
+    reviewer to see.
+    """
+    shown = quoted(str(sketch), 120)
+    if sketch.is_absolute() or sketch.anchor:
+        raise UserError(f"{shown} is an absolute path; give it relative to the brief's folder", where=field)
+    if ".." in sketch.parts:
+        raise UserError(f"{shown} climbs out with '..'; keep sketches inside the brief's folder", where=field)
+    current = base
+    for part in sketch.parts:
+        current = current / part
+        if current.is_symlink():
+            raise UserError(f"{shown} goes through a symlink ({escaped(part, 40)}), which is not allowed", where=field)
+    return current
+
+
+def load_brief(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedBrief:
+    """Read, validate and decode a brief and its sketches (paths relative to the brief file, inside its folder).
+
+    Everything is checked before anything is returned, so the caller stores all of it or none of it; each
+    sketch is read once, and those very bytes are both decoded and stored.
+    """
+    path = Path(path)
+    where = escaped(str(path), 200)
+    if not path.is_file():
+        raise UserError("brief file not found", where=where)
+    data = _parse_yaml(_read_brief_text(path, where), where)
     spec = parse_brief(data, where=where)
 
+    base = path.parent.resolve()
     images: list[Image.Image] = []
     raw: list[bytes] = []
     for i, look in enumerate(spec.looks):
-        sketch_path = look.sketch if look.sketch.is_absolute() else path.parent / look.sketch
         field = f"{where}: looks[{i}].sketch"
-        img = load_image(sketch_path, where=field, max_pixels=max_pixels)
-        images.append(img)
-        raw.append(sketch_path.read_bytes())
+        sketch_path = _sketch_path(base, look.sketch, field)
+        blob = read_image_file(sketch_path, where=field, follow_symlinks=False)
+        images.append(decode_image(blob, where=f"{field} ({escaped(sketch_path.name, 40)})", max_pixels=max_pixels))
+        raw.append(blob)
 
     digest = hashlib.sha256()
     digest.update(

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from design_ai.errors import UserError
+from design_ai.limits import MAX_ID
 
 app = typer.Typer(
     name="seamline",
@@ -222,8 +223,8 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Loopback by default; the review app and Prefect listen here.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Review app port.")] = 8088,
-    prefect_port: Annotated[int, typer.Option(help="Prefect server port.")] = 4200,
+    port: Annotated[int, typer.Option(help="Review app port.", min=1, max=65535)] = 8088,
+    prefect_port: Annotated[int, typer.Option(help="Prefect server port.", min=1, max=65535)] = 4200,
     brief: Annotated[
         Path | None,
         typer.Option(help="Brief of the scheduled sprint (default SEAMLINE_SPRINT_BRIEF, else the bundled example)."),
@@ -252,7 +253,7 @@ def serve(
 
 @drafts_app.command("list")
 def drafts_list(
-    look: Annotated[int | None, typer.Option(help="Only this look's drafts.")] = None,
+    look: Annotated[int | None, typer.Option(help="Only this look's drafts.", min=1, max=MAX_ID)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Every draft recorded (newest first), with the engine, seed and parameters that made it."""
@@ -368,12 +369,14 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("seamline: interrupted\n")
         sys.exit(130)
+    except typer.TyperException as exc:  # typer 0.29 vendors click: its usage errors derive from this, not click's
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()  # Click's usage line, then "Error: ..." (a missing option, a bad integer, an unknown option)
+        else:
+            sys.stderr.write(f"seamline: error: {exc.format_message()}\n")
+        sys.exit(exc.exit_code)
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
         if os.environ.get("SEAMLINE_DEBUG"):
             raise
         sys.stderr.write(f"seamline: internal error: {exc.__class__.__name__}: {exc} (SEAMLINE_DEBUG=1 for details)\n")

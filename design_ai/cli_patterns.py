@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from design_ai import garments
-from design_ai.errors import UserError
+from design_ai.errors import UserError, quoted
+from design_ai.limits import MAX_MARKER_EXTENT, MAX_MARKER_GARMENTS, MAX_MARKER_SECONDS, MAX_RATIO_COUNT, MAX_SIZES
 
 pattern_app = typer.Typer(help="Pattern pieces from an approved design: measure, draft, grade, export.",
                           no_args_is_help=True)  # fmt: skip
@@ -18,16 +20,43 @@ marker_app = typer.Typer(help="Nesting pattern pieces on a strip of fabric.", no
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
+_SIZE = re.compile(r"^[A-Za-z0-9/.+-]{1,12}$")  # as in a brief
+_COUNT = re.compile(r"^[0-9]{1,9}$")
+
+
+def _parse_sizes(text: str) -> list[str]:
+    """The size range, checked before the image is read: a label is short and plain, the range bounded."""
+    sizes = [s.strip() for s in text.split(",") if s.strip()]
+    if not sizes or len(sizes) > MAX_SIZES:
+        raise UserError(f"give 1-{MAX_SIZES} comma-separated sizes", where="--sizes")
+    for size in sizes:
+        if not _SIZE.match(size):
+            raise UserError(f"not a size label: {quoted(size, 20)}", where="--sizes")
+    return sizes
+
+
 def _parse_ratio(text: str | None) -> dict[str, int] | None:
+    """SIZE=COUNT pairs, bounded here so that a huge count is refused before any work, not in the nester."""
     if not text:
         return None
     ratio: dict[str, int] = {}
-    for part in text.split(","):
+    for part in text.split(",")[: MAX_SIZES + 1]:
         size, sep, count = part.strip().partition("=")
-        if not sep or not size or not count.strip().isdigit():
-            raise UserError(f"expected SIZE=COUNT pairs like XS=1,S=2, got {part.strip()!r}", where="--ratio")
+        if not sep or not _SIZE.match(size.strip()) or not _COUNT.match(count.strip()):
+            raise UserError(f"expected SIZE=COUNT pairs like XS=1,S=2, got {quoted(part.strip())}", where="--ratio")
+        if int(count) > MAX_RATIO_COUNT:
+            raise UserError(f"{size.strip()}={int(count)}: at most {MAX_RATIO_COUNT} of a size", where="--ratio")
         ratio[size.strip()] = int(count)
+    if len(ratio) > MAX_SIZES:
+        raise UserError(f"more than {MAX_SIZES} sizes", where="--ratio")
+    if sum(ratio.values()) > MAX_MARKER_GARMENTS:
+        raise UserError(f"more than {MAX_MARKER_GARMENTS} garments in one marker", where="--ratio")
     return ratio
+
+
+def _check_seconds(seconds: float | None) -> None:
+    if seconds is not None and not 0 < seconds <= MAX_MARKER_SECONDS:
+        raise UserError(f"must be in (0, {MAX_MARKER_SECONDS:g}], got {seconds:g}", where="--seconds")
 
 
 @pattern_app.command("extract")
@@ -62,11 +91,15 @@ def pattern_extract(
         raise UserError(f"expected set-in or raglan, got {sleeve[:20]!r}", where="--sleeve")
     if (px_per_cm is None) == (body_length is None):
         raise UserError("give exactly one of --px-per-cm or --body-length", where="scale")
-    size_list = [s.strip() for s in sizes.split(",") if s.strip()]
+    size_list = _parse_sizes(sizes)
+    if base_size not in size_list:
+        raise UserError(f"base size {quoted(base_size, 20)} is not in the size range {size_list}", where="--base-size")
+    size_ratio = _parse_ratio(ratio)
+    _check_seconds(seconds)
     img = load_image(image, where="IMAGE", max_pixels=settings.max_image_pixels)
     bundle = extract_pattern(
         img, garment, settings=settings, px_per_cm=px_per_cm, body_length_cm=body_length, base_size=base_size,
-        sizes=size_list, size_ratio=_parse_ratio(ratio), fabric_width_cm=fabric_width, marker_seconds=seconds,
+        sizes=size_list, size_ratio=size_ratio, fabric_width_cm=fabric_width, marker_seconds=seconds,
         features={"sleeve": sleeve} if sleeve else None,
     )  # fmt: skip
     files = write_bundle(bundle, out)
@@ -113,10 +146,9 @@ def marker_nest(
     """Nest an instance's polygons on a strip; prints length, width, efficiency and the placements."""
     from design_ai.patterns.marker import marker_png, nest, read_instance
 
-    if width is not None and width <= 0:
-        raise UserError(f"must be positive, got {width}", where="--width")
-    if seconds <= 0:
-        raise UserError(f"must be positive, got {seconds}", where="--seconds")
+    if width is not None and not 0 < width <= MAX_MARKER_EXTENT:
+        raise UserError(f"must be in (0, {MAX_MARKER_EXTENT:g}], got {width:g}", where="--width")
+    _check_seconds(seconds)
     inst = read_instance(instance)
     result = nest(inst, width, seconds=seconds)
     if picture is not None:

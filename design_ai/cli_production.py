@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from design_ai.limits import MAX_ID
+
 techpack_app = typer.Typer(help="Tech packs: export a released revision's bundle.", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
@@ -56,7 +58,7 @@ def release_as(look: int, account: Any) -> tuple[dict[str, Any], bool]:
 
 
 def release(
-    look: Annotated[int, typer.Argument(help="The look whose approved draft is released.")],
+    look: Annotated[int, typer.Argument(help="The look whose approved draft is released.", min=1, max=MAX_ID)],
     user: Annotated[
         str, typer.Option("--as", help="A production or admin account (password asked or SEAMLINE_PASSWORD).")
     ],
@@ -79,7 +81,7 @@ def release(
 
 @techpack_app.command("export")
 def techpack_export(
-    look: Annotated[int, typer.Argument(help="Look id.")],
+    look: Annotated[int, typer.Argument(help="Look id.", min=1, max=MAX_ID)],
     rev: Annotated[str, typer.Option("--rev", help="The released revision, e.g. A.")],
     out: Annotated[Path, typer.Option(help="Folder to write the bundle into.")],
     as_json: JsonOpt = False,

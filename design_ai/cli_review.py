@@ -15,11 +15,14 @@ from typing import Annotated, Any
 import typer
 
 from design_ai.errors import UserError
+from design_ai.limits import MAX_ID
 
 user_app = typer.Typer(help="Seamline accounts: designer, reviewer, production, admin.", no_args_is_help=True)
 review_app = typer.Typer(help="The designer review queue: list, show and decide looks.", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+# Ids past the database's integer range are a usage error (exit 2), not an overflow in the driver.
+LookArg = Annotated[int, typer.Argument(help="Look id.", min=1, max=MAX_ID)]
 AsOpt = Annotated[
     str, typer.Option("--as", help="Your account; its password is asked, or read from SEAMLINE_PASSWORD.")
 ]
@@ -125,7 +128,7 @@ def _age(seconds: int) -> str:
 
 
 @review_app.command("show")
-def review_show(look: Annotated[int, typer.Argument(help="Look id.")], as_json: JsonOpt = False) -> None:
+def review_show(look: LookArg, as_json: JsonOpt = False) -> None:
     """A look with its sketch, control map, every round's drafts and decisions."""
     from design_ai.db.session import session_scope
     from design_ai.review.state import look_history
@@ -240,8 +243,8 @@ def _ask_drift(refusal: str) -> bool:
 
 @review_app.command("approve")
 def review_approve(
-    look: Annotated[int, typer.Argument(help="Look id.")],
-    draft: Annotated[int, typer.Option(help="The draft to approve.")],
+    look: LookArg,
+    draft: Annotated[int, typer.Option(help="The draft to approve.", min=1, max=MAX_ID)],
     user: AsOpt,
     comment: CommentOpt = "",
     confirm_drift: Annotated[
@@ -260,7 +263,7 @@ def review_approve(
 
 @review_app.command("reject")
 def review_reject(
-    look: Annotated[int, typer.Argument(help="Look id.")],
+    look: LookArg,
     user: AsOpt,
     comment: CommentOpt = "",
     as_json: JsonOpt = False,
@@ -271,7 +274,7 @@ def review_reject(
 
 @review_app.command("send-back")
 def review_send_back(
-    look: Annotated[int, typer.Argument(help="Look id.")],
+    look: LookArg,
     user: AsOpt,
     prompt: Annotated[str | None, typer.Option(help="A new prompt for the next round.")] = None,
     seed: Annotated[int | None, typer.Option(help="A new first seed.")] = None,
@@ -320,7 +323,7 @@ def review_four_eyes(
 @review_app.command("serve")
 def review_serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8088,
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8088,
 ) -> None:
     """Serve the review web app (decisions resume waiting sprint runs; send-backs are drafted)."""
     import uvicorn

@@ -43,7 +43,16 @@ from shapely import affinity
 from shapely.geometry import Polygon
 from shapely.geometry.polygon import orient
 
-from design_ai.errors import UserError
+from design_ai.errors import UserError, quoted
+from design_ai.limits import (
+    MAX_INSTANCE_BYTES,
+    MAX_MARKER_COPIES,
+    MAX_MARKER_EXTENT,
+    MAX_MARKER_GARMENTS,
+    MAX_MARKER_ITEMS,
+    MAX_POLYGON_POINTS,
+    MAX_RATIO_COUNT,
+)
 from design_ai.patterns.model import PatternSet, Piece
 
 __all__ = [
@@ -178,14 +187,20 @@ class MarkerResult:
 def _points(data: Any, where: str) -> tuple[Point, ...]:
     if not isinstance(data, list) or len(data) < 3:
         raise UserError("a polygon needs a list of at least 3 [x, y] points", where=where)
+    if len(data) > MAX_POLYGON_POINTS:
+        raise UserError(f"a polygon of {len(data)} points, over the {MAX_POLYGON_POINTS} limit", where=where)
     pts = []
     for k, p in enumerate(data):
         if (
             not isinstance(p, list | tuple)
             or len(p) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in p)
+            or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and abs(v) <= MAX_MARKER_EXTENT for v in p
+            )
         ):
-            raise UserError(f"point {k} is not a pair of finite numbers: {p!r}", where=where)
+            raise UserError(
+                f"point {k} is not a pair of numbers within ±{MAX_MARKER_EXTENT:g}: {quoted(p)}", where=where
+            )
         pts.append((float(p[0]), float(p[1])))
     if pts[0] == pts[-1]:
         pts.pop()
@@ -210,10 +225,10 @@ def _shape(shape: Any, where: str) -> tuple[Point, ...]:
             w, h = float(data["Width"]), float(data["Height"])
         except (TypeError, KeyError, ValueError):
             raise UserError('a "Rectangle" shape needs {"Width": w, "Height": h}', where=where) from None
-        if not (w > 0 and h > 0):
-            raise UserError("a rectangle needs a positive width and height", where=where)
+        if not (0 < w <= MAX_MARKER_EXTENT and 0 < h <= MAX_MARKER_EXTENT):
+            raise UserError(f"a rectangle needs a width and height in (0, {MAX_MARKER_EXTENT:g}]", where=where)
         return ((0.0, 0.0), (w, 0.0), (w, h), (0.0, h))
-    raise UserError(f"shape type {kind!r} is not supported (SimplePolygon, Polygon, Rectangle)", where=where)
+    raise UserError(f"shape type {quoted(kind, 40)} is not supported (SimplePolygon, Polygon, Rectangle)", where=where)
 
 
 def parse_instance(data: Any, source: str = "instance") -> Instance:
@@ -223,14 +238,22 @@ def parse_instance(data: Any, source: str = "instance") -> Instance:
     items_data = data.get("Items")
     if not isinstance(items_data, list) or not items_data:
         raise UserError('"Items" must be a non-empty list', where=source)
+    if len(items_data) > MAX_MARKER_ITEMS:
+        raise UserError(f'"Items" has {len(items_data)} items, over the {MAX_MARKER_ITEMS} limit', where=source)
     items = []
+    copies = 0
     for i, it in enumerate(items_data):
         where = f"{source}: Items[{i}]"
         if not isinstance(it, dict):
             raise UserError("an item must be an object", where=where)
         demand = it.get("Demand")
-        if not isinstance(demand, int) or isinstance(demand, bool) or demand < 1:
-            raise UserError(f'"Demand" must be a positive integer, got {demand!r}', where=where)
+        if not isinstance(demand, int) or isinstance(demand, bool) or not 1 <= demand <= MAX_MARKER_COPIES:
+            raise UserError(
+                f'"Demand" must be a whole number 1-{MAX_MARKER_COPIES}, got {quoted(demand)}', where=where
+            )
+        copies += demand
+        if copies > MAX_MARKER_COPIES:  # checked as it grows: the nesting library would allocate them all
+            raise UserError(f"more than {MAX_MARKER_COPIES} pieces to place in all", where=where)
         if "Shape" not in it:
             raise UserError('"Shape" is missing', where=where)
         polygon = _shape(it["Shape"], where)
@@ -247,8 +270,11 @@ def parse_instance(data: Any, source: str = "instance") -> Instance:
     height = None
     if strip is not None:
         h = strip.get("Height") if isinstance(strip, dict) else None
-        if not isinstance(h, int | float) or isinstance(h, bool) or not h > 0:
-            raise UserError(f'"Strip" must be {{"Height": positive number}}, got {strip!r}', where=source)
+        if not isinstance(h, int | float) or isinstance(h, bool) or not 0 < h <= MAX_MARKER_EXTENT:
+            raise UserError(
+                f'"Strip" must be {{"Height": a number in (0, {MAX_MARKER_EXTENT:g}]}}, got {quoted(strip)}',
+                where=source,
+            )
         height = float(h)
     return Instance(str(data.get("Name", "")), tuple(items), height)
 
@@ -256,12 +282,19 @@ def parse_instance(data: Any, source: str = "instance") -> Instance:
 def read_instance(path: str | os.PathLike[str]) -> Instance:
     """Read a nesting-benchmark instance file; UserError for a missing, non-JSON or malformed file."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_INSTANCE_BYTES:
+                raise UserError(f"file is over the {MAX_INSTANCE_BYTES >> 20} MiB limit", where=str(path))
+            data = json.loads(fh.read(MAX_INSTANCE_BYTES + 1))
     except FileNotFoundError:
         raise UserError("no such file", where=str(path)) from None
+    except IsADirectoryError:
+        raise UserError("not a file", where=str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"not a JSON file ({exc})", where=str(path)) from None
+    except (ValueError, RecursionError):  # an integer past 4300 digits, or nesting past the parser's stack
+        raise UserError("a huge number or too deep nesting in the JSON", where=str(path)) from None
     return parse_instance(data, str(path))
 
 
@@ -340,6 +373,10 @@ def nest(
     width = width if width is not None else instance.strip_height
     if width is None or not width > 0:
         raise UserError('no strip width: give --width or a "Strip": {"Height": ...} in the instance')
+    if not width <= MAX_MARKER_EXTENT:
+        raise UserError(f"the strip width {width:g} is over the {MAX_MARKER_EXTENT:g} limit")
+    if sum(it.demand for it in instance.items) > MAX_MARKER_COPIES:
+        raise UserError(f"more than {MAX_MARKER_COPIES} pieces to place in one marker")
     unit = f" {instance.units}" if instance.units else ""
     for item in instance.items:
         need = _min_height(item)
@@ -507,16 +544,20 @@ def pattern_instance(
     """The marker instance of a size ratio (size -> garments): every piece `cut x ratio` times, in cm, grain
     along x, rotations 0° and 180° only (see the module docstring for folds and pairs). `categories` keeps only
     pieces of those categories (e.g. {"SELF"} leaves the rib bands to their own marker); default: all pieces."""
-    if not size_ratio or any(not isinstance(n, int) or n < 0 for n in size_ratio.values()):
-        raise UserError(f"the size ratio must map sizes to whole numbers >= 0, got {size_ratio!r}")
+    counts = size_ratio.values() if size_ratio else ()
+    if not size_ratio or any(not isinstance(n, int) or not 0 <= n <= MAX_RATIO_COUNT for n in counts):
+        raise UserError(f"the size ratio must map sizes to whole numbers 0-{MAX_RATIO_COUNT}, got {quoted(size_ratio)}")
     if sum(size_ratio.values()) == 0:
         raise UserError("the size ratio has no garments in it")
+    if sum(size_ratio.values()) > MAX_MARKER_GARMENTS:
+        raise UserError(f"the size ratio lays more than {MAX_MARKER_GARMENTS} garments in one marker")
     items: list[Item] = []
     for size, count in size_ratio.items():
         if count == 0:
             continue
         if size not in pattern.pieces:
-            raise UserError(f"size {size!r} of the ratio is not in the pattern (it has {', '.join(pattern.sizes)})")
+            has = ", ".join(pattern.sizes)
+            raise UserError(f"size {quoted(size, 20)} of the ratio is not in the pattern (it has {has})")
         for piece in pattern.pieces[size]:
             if categories is not None and piece.annotations.get("category", "SELF") not in categories:
                 continue

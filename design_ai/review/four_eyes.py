@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlmodel import Session, func, select
 
 from design_ai.db.models import Account, Brief, ReviewPolicy, utcnow
-from design_ai.errors import UserError
+from design_ai.errors import UserError, quoted
 from design_ai.review.accounts import Forbidden
 
 __all__ = [
@@ -29,12 +29,6 @@ __all__ = [
 ]
 
 FOUR_EYES = "four_eyes"
-
-
-def _quoted(text: str | None) -> str:
-    """A brief's value in an error: bounded, control characters escaped."""
-    text = text or ""
-    return repr(text[:60] + ("..." if len(text) > 60 else ""))
 
 
 def four_eyes_in_force(session: Session, from_settings: bool = False) -> bool:
@@ -65,7 +59,7 @@ def check_author_names_account(session: Session, author: str | None) -> None:
     if not (author or "").strip():
         raise UserError("the four-eyes rule is on: the brief must name its author's account", where="author")
     if author_account(session, author) is None:
-        raise UserError(f"the four-eyes rule is on: author {_quoted(author)} names no account", where="author")
+        raise UserError(f"the four-eyes rule is on: author {quoted(author)} names no account", where="author")
 
 
 def four_eyes_refusal(session: Session, account_name: str, author: str | None) -> str | None:
@@ -74,7 +68,7 @@ def four_eyes_refusal(session: Session, account_name: str, author: str | None) -
         return "four-eyes rule: the brief names no author, so no decision can be shown to be a second pair of eyes"
     written_by = author_account(session, author)
     if written_by is None:
-        return f"four-eyes rule: the brief's author {_quoted(author)} names no account"
+        return f"four-eyes rule: the brief's author {quoted(author)} names no account"
     if written_by.name == account_name:
         return f"four-eyes rule: {account_name} wrote this brief and may not decide on it"
     return None

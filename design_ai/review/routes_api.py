@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from design_ai.errors import UserError
+from design_ai.limits import MAX_ID
 from design_ai.review.accounts import DECIDERS, Forbidden, authenticate
 from design_ai.review.deps import ApiCsrfUser, ContextDep, CurrentUser, SessionDep, start_session
 from design_ai.review.state import DecisionRecord, look_history, review_queue
@@ -22,6 +23,9 @@ from design_ai.review.web_context import count_waiting, status_for
 __all__ = ["DecisionIn", "DecisionOut", "LoginIn", "MeOut", "router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+# An id past the database's integer range is a 422 here, not an overflow (a 500) in the driver.
+LookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class LoginIn(BaseModel):
@@ -44,8 +48,8 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     verdict: Literal["approve", "reject", "send_back"]
-    draft_id: int | None = Field(default=None, ge=1)
-    round: int | None = Field(default=None, ge=1, description="The round the caller saw")
+    draft_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    round: int | None = Field(default=None, ge=1, le=MAX_ID, description="The round the caller saw")
     # A loose cap against huge bodies; the state machine enforces the real 4 KB limit and names the field.
     comment: str = Field(default="", max_length=65_536)
     prompt: str | None = None
@@ -135,7 +139,7 @@ def api_queue(
 
 
 @router.get("/looks/{look_id}")
-def api_look(look_id: int, viewer: CurrentUser, session: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def api_look(look_id: LookId, viewer: CurrentUser, session: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """The look with every round; each draft's `fidelity` is judged against the settings' limits."""
     try:
         return look_history(session, look_id, limits=ctx.settings.fidelity_limits)
@@ -144,7 +148,7 @@ def api_look(look_id: int, viewer: CurrentUser, session: SessionDep, ctx: Contex
 
 
 @router.post("/looks/{look_id}/decision", status_code=201)
-def api_decide(look_id: int, body: DecisionIn, viewer: ApiCsrfUser, ctx: ContextDep) -> DecisionOut:
+def api_decide(look_id: LookId, body: DecisionIn, viewer: ApiCsrfUser, ctx: ContextDep) -> DecisionOut:
     edit_fields = {"prompt": body.prompt, "seed": body.seed, "strength": body.strength, "drafts": body.drafts}
     edits = {k: v for k, v in edit_fields.items() if v is not None}
     try:

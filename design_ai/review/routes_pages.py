@@ -12,7 +12,7 @@ from math import ceil
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from sqlmodel import Session
@@ -20,7 +20,8 @@ from starlette.responses import Response
 
 from design_ai.db.models import Look, LookStatus, RoundStatus, Verdict
 from design_ai.db.session import session_scope
-from design_ai.errors import UserError
+from design_ai.errors import UserError, quoted
+from design_ai.limits import MAX_ID
 from design_ai.review.accounts import Forbidden, authenticate
 from design_ai.review.deps import (
     ContextDep,
@@ -44,6 +45,8 @@ PER_PAGE = 50
 VERDICT_LABEL = {"approve": "Approved", "reject": "Rejected", "send_back": "Sent back"}
 
 OptionalField = Annotated[str | None, Form()]
+# An id past the database's integer range is refused (422), not an overflow (a 500) in the driver.
+LookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 _YES = frozenset({"1", "on", "yes", "true"})
 
 
@@ -141,7 +144,7 @@ def _look_context(ctx: AppContext, session: Session, viewer: Viewer, look_id: in
 
 
 @router.get("/looks/{look_id}")
-def look_page(look_id: int, request: Request, ctx: ContextDep, viewer: PageUser, session: SessionDep) -> Response:
+def look_page(look_id: LookId, request: Request, ctx: ContextDep, viewer: PageUser, session: SessionDep) -> Response:
     try:
         context = _look_context(ctx, session, viewer, look_id)
     except UserError as exc:
@@ -153,9 +156,12 @@ def _int_field(value: str | None, where: str) -> int | None:
     if value is None or not value.strip():
         return None
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
-        raise UserError(f"{value.strip()[:40]!r} is not a whole number", where=where) from None
+        raise UserError(f"{quoted(value.strip(), 40)} is not a whole number", where=where) from None
+    if abs(number) > MAX_ID:
+        raise UserError(f"{quoted(number, 40)} is out of range", where=where)
+    return number
 
 
 def _float_field(value: str | None, where: str) -> float | None:
@@ -164,7 +170,7 @@ def _float_field(value: str | None, where: str) -> float | None:
     try:
         return float(value.strip())
     except ValueError:
-        raise UserError(f"{value.strip()[:40]!r} is not a number", where=where) from None
+        raise UserError(f"{quoted(value.strip(), 40)} is not a number", where=where) from None
 
 
 def _done_message(record: DecisionRecord, name: str) -> str:
@@ -178,7 +184,7 @@ def _done_message(record: DecisionRecord, name: str) -> str:
 
 @router.post("/looks/{look_id}/decision")
 def decide_form(
-    look_id: int,
+    look_id: LookId,
     request: Request,
     ctx: ContextDep,
     viewer: FormCsrfUser,
