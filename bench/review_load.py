@@ -286,7 +286,12 @@ class Tally:
 
 
 async def login(client: Any, name: str) -> str:
-    r = await client.post("/api/login", json={"name": name, "password": PASSWORD})
+    """Log in, waiting as told when the app is busy checking other passwords (503 + Retry-After)."""
+    for _ in range(30):
+        r = await client.post("/api/login", json={"name": name, "password": PASSWORD})
+        if r.status_code != 503:
+            break
+        await asyncio.sleep(float(r.headers.get("retry-after", "1")))
     r.raise_for_status()
     return str(r.json()["csrf_token"])
 

@@ -39,6 +39,7 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SIZE = re.compile(r"^[A-Za-z0-9/.+-]{1,12}$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 MAX_YAML_DEPTH = 16  # a brief nests 5 deep (looks[0].colorways[0].hex); deeper is an attack on the parser
+MAX_YAML_NODES = 100_000  # values once aliases are expanded: a 1 MiB brief of 500 looks has some 40,000
 
 
 def _one_line(value: str) -> str:
@@ -241,10 +242,12 @@ def parse_brief(data: object, *, where: str) -> BriefSpec:
 
 
 class _BriefLoader(yaml.SafeLoader):
-    """YAML without aliases and without deep nesting.
+    """YAML whose aliases cannot blow up, and without deep nesting.
 
-    A brief never needs `*alias`: refusing them is what stops a "billion laughs" document, whose few hundred
-    bytes alias into billions of nodes once a validator or an error message walks them. Deep nesting would
+    Anchors and aliases (`&defaults`, `<<: *defaults`) are how people share settings between looks, so they
+    stay; but the document is composed first (an alias is only a reference there) and refused when it would
+    expand to more than MAX_YAML_NODES nodes, before anything walks it: a "billion laughs" of a few hundred
+    bytes aliases into billions of nodes once a validator or an error message expands it. Deep nesting would
     exhaust the composer's recursion instead.
     """
 
@@ -252,8 +255,7 @@ class _BriefLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a brief", mark)
+            return super().compose_node(parent, index)
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
@@ -262,6 +264,41 @@ class _BriefLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}, set()) > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"its aliases expand to more than {MAX_YAML_NODES:,} values", node.start_mark
+            )
+        return self.construct_document(node)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
+    """How many nodes `node` becomes once every alias is expanded (counted once per distinct node, so a
+    billion laughs costs its few dozen nodes to count); a cycle counts as too many."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        return MAX_YAML_NODES + 1  # an alias to an enclosing node: expands without end
+    open_.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children: list[yaml.Node] = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes, open_)
+        if total > MAX_YAML_NODES:
+            break
+    open_.discard(key)
+    sizes[key] = total
+    return total
 
 
 def _read_brief_text(path: Path, where: str) -> str:
@@ -284,7 +321,7 @@ def _read_brief_text(path: Path, where: str) -> str:
 
 def _parse_yaml(text: str, where: str) -> object:
     try:
-        return yaml.load(text, Loader=_BriefLoader)  # a SafeLoader, with aliases refused
+        return yaml.load(text, Loader=_BriefLoader)  # a SafeLoader, its aliases' expansion bounded
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""

@@ -71,24 +71,69 @@ def user_add(
         typer.echo(f"account {account.name} ({account.role}) created")
 
 
+@user_app.command("passwd")
+def user_passwd(name: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Set a new password (asked twice, or read from SEAMLINE_PASSWORD); every open session of the account ends."""
+    from design_ai.db.session import session_scope
+    from design_ai.review.accounts import find_account, set_password
+
+    url = _settings().resolved_database_url
+    with session_scope(url, readonly=True) as session:
+        find_account(session, name)  # an unknown name fails before the password is asked
+    password = _password(name, confirm=True)
+    with session_scope(url) as session:
+        ended = set_password(session, name=name, password=password)
+    typer.echo(f"password of {name} changed; {_sessions(ended)} ended")
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Disable the account: it can no longer log in, and every open session ends at once."""
+    from design_ai.db.session import session_scope
+    from design_ai.review.accounts import set_active
+
+    with session_scope(_settings().resolved_database_url) as session:
+        ended = set_active(session, name=name, active=False)
+    typer.echo(f"account {name} disabled; {_sessions(ended)} ended")
+
+
+@user_app.command("enable")
+def user_enable(name: Annotated[str, typer.Argument(help="The account.")]) -> None:
+    """Enable a disabled account: it may log in again (its old sessions stay ended)."""
+    from design_ai.db.session import session_scope
+    from design_ai.review.accounts import set_active
+
+    with session_scope(_settings().resolved_database_url) as session:
+        set_active(session, name=name, active=True)
+    typer.echo(f"account {name} enabled")
+
+
+def _sessions(n: int) -> str:
+    return f"{n} session{'' if n == 1 else 's'}"
+
+
 @user_app.command("list")
 def user_list(as_json: JsonOpt = False) -> None:
-    """Every account and its role."""
+    """Every account, its role, whether it is active, and its open review-app sessions."""
     from sqlmodel import select
 
     from design_ai.db.models import Account
     from design_ai.db.session import session_scope
+    from design_ai.review.sessions import open_sessions_count
 
-    with session_scope(_settings().resolved_database_url) as session:
+    with session_scope(_settings().resolved_database_url, readonly=True) as session:
+        open_by_id = open_sessions_count(session)
         rows = [
-            {"name": a.name, "role": a.role, "active": a.active, "created_at": a.created_at.isoformat()}
+            {"name": a.name, "role": a.role, "active": a.active, "sessions": open_by_id.get(a.id, 0),  # type: ignore[arg-type]
+             "created_at": a.created_at.isoformat()}
             for a in session.exec(select(Account).order_by(Account.name)).all()
-        ]
+        ]  # fmt: skip
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
     else:
         for r in rows:
-            typer.echo(f"{r['name']:<20} {r['role']:<11} {'active' if r['active'] else 'inactive'}")
+            state = "active" if r["active"] else "disabled"
+            typer.echo(f"{r['name']:<20} {r['role']:<11} {state:<9} {_sessions(r['sessions'])}")
 
 
 @review_app.command("list")

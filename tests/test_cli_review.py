@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -131,6 +132,98 @@ def test_a_drifted_draft_is_shown_and_approved_only_with_confirmation(tmp_path: 
     with session_scope(settings.resolved_database_url) as s:
         rows = s.exec(select(ReviewDecision).order_by(ReviewDecision.id)).all()
     assert [(r.draft_id, bool(r.drift_confirmed)) for r in rows] == [(drifted[first], True), (drifted[second], True)]
+
+
+def _typed(args: tuple[str, ...], *, env: dict[str, str], answers: list[str]) -> subprocess.CompletedProcess[str]:
+    """`seamline ARGS` at a pseudo-terminal, typing each hidden answer once its prompt is up.
+
+    A hidden prompt (getpass) flushes what was typed before it took the terminal, so each answer waits for the
+    prompt text on stdout and then getpass's own prompt (" ") on stderr, which it writes after the flush."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    cmd = [sys.executable, "-m", "design_ai.cli", *args]
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **env}, start_new_session=True)  # fmt: skip
+    try:
+        for answer in answers:
+            out, err = b"", b""
+            while not (out.rstrip().endswith(b":") and err.endswith(b" ")):
+                ready, _, _ = select.select([proc.stdout, proc.stderr], [], [], 60)
+                assert ready, f"no prompt after {out!r} {err!r}"
+                chunk = os.read(ready[0].fileno(), 4096)
+                assert chunk, f"the command ended at {out!r} {err!r}"
+                if ready[0] is proc.stdout:
+                    out += chunk
+                else:
+                    err += chunk
+            os.write(master, answer.encode() + b"\n")
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        os.close(slave)
+        os.close(master)
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout.decode(), stderr.decode())
+
+
+def test_user_passwd_disable_enable_end_sessions_from_the_cli(tmp_path: Path, settings, env) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from design_ai.review.app import create_app
+
+    _ok(_cli("user", "add", "ana", "--role", "reviewer", env=env))
+    app = create_app(settings)
+    browser = TestClient(app, follow_redirects=False)
+
+    def login(password: str) -> int:
+        return browser.post("/api/login", json={"name": "ana", "password": password}).status_code
+
+    def replay(cookie: str) -> int:
+        other = TestClient(app, follow_redirects=False)
+        other.cookies.set("seamline_session", cookie)
+        return other.get("/api/me").status_code
+
+    def listed() -> dict[str, Any]:
+        [row] = json.loads(_ok(_cli("user", "list", "--json", env=env)).stdout)
+        return {"active": row["active"], "sessions": row["sessions"]}
+
+    assert login(PASSWORD) == 200
+    saved = browser.cookies["seamline_session"]
+    assert listed() == {"active": True, "sessions": 1}
+
+    # passwd: asked twice at a terminal; the saved cookie and the old password stop working at once
+    no_env = {k: v for k, v in env.items() if k != "SEAMLINE_PASSWORD"}
+    changed = _typed(("user", "passwd", "ana"), env=no_env, answers=["a new long password"] * 2)
+    assert changed.returncode == 0 and "password of ana changed; 1 session ended" in changed.stdout, changed.stderr
+    assert replay(saved) == 401 and login(PASSWORD) == 401 and login("a new long password") == 200
+    old = _cli("review", "reject", "1", "--as", "ana", env=env)
+    assert old.returncode == 2 and "wrong account name or password" in old.stderr
+
+    # disable: sessions end, no login (web or CLI); enable: a new login works, the old cookie stays dead
+    saved = browser.cookies["seamline_session"]
+    assert "account ana disabled; 1 session ended" in _ok(_cli("user", "disable", "ana", env=env)).stdout
+    assert replay(saved) == 401 and login("a new long password") == 401
+    assert listed() == {"active": False, "sessions": 0}
+    assert "disabled" in _ok(_cli("user", "list", env=env)).stdout
+    new_env = {**env, "SEAMLINE_PASSWORD": "a new long password"}
+    assert "wrong account name or password" in _cli("review", "reject", "1", "--as", "ana", env=new_env).stderr
+    _ok(_cli("user", "enable", "ana", env=env))
+    assert replay(saved) == 401 and login("a new long password") == 200
+
+    # mistakes: one line, exit 2, nothing changed
+    for args, needle in [
+        (("passwd", "nobody"), "NAME: no account 'nobody'"),
+        (("disable", "nobody"), "NAME: no account 'nobody'"),
+        (("enable", "nobody"), "NAME: no account 'nobody'"),
+        (("disable", "x\x1b[2J" + "y" * 500), "NAME: no account 'x\\x1b[2J" + "y" * 55 + "'..."),
+    ]:
+        out = _cli("user", *args, env=env)
+        assert out.returncode == 2 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+        assert "\x1b" not in out.stderr and len(out.stderr) < 200
+    short = _cli("user", "passwd", "ana", env={**env, "SEAMLINE_PASSWORD": "short"})
+    assert short.returncode == 2 and "password: password must have at least 8 characters" in short.stderr
+    assert _cli("user", "passwd", "ana", env=no_env).returncode == 2  # no terminal, no SEAMLINE_PASSWORD
+    assert listed() == {"active": True, "sessions": 1} and login("a new long password") == 200
 
 
 def test_sprint_no_wait_queues_and_returns(tmp_path: Path, env: dict[str, str]) -> None:

@@ -62,9 +62,24 @@ def test_billion_laughs_is_refused_fast_and_short(tmp_path: Path, field: str) ->
     brief = write_brief(tmp_path / "b")
     _billion_laughs(brief, field)
     home = tmp_path / "home"
-    line = one_line_exit_2(seamline("sprint", str(brief), home=home), "aliases (*name) are not allowed")
+    line = one_line_exit_2(seamline("sprint", str(brief), home=home), "its aliases expand to more than 100,000")
     assert str(brief) in line
     assert not home.exists()
+
+
+def test_anchors_share_settings_between_looks(tmp_path: Path) -> None:
+    """What aliases are for stays: looks sharing one colorway list and a `<<:` merge of another look's fields
+    (PyYAML itself writes shared objects as anchors and aliases)."""
+    colorways = [{"name": "Ink", "hex": "#1D3557"}, {"name": "Sage", "hex": "#8FA98A"}]
+    brief = write_brief(tmp_path / "b", looks=[{"name": "One", "colorways": colorways, "units": 600},
+                                               {"name": "Two", "colorways": colorways}])  # fmt: skip
+    text = brief.read_text()
+    assert "&id001" in text and "*id001" in text
+    text = text.replace("- name: One", "- &one\n  name: One", 1).replace("- name: Two", "- <<: *one\n  name: Two", 1)
+    brief.write_text(text)
+    spec = load_brief(brief).spec
+    # the merge fills what look Two does not say; what it says wins
+    assert [c.name for c in spec.looks[1].colorways] == ["Ink", "Sage"] and spec.looks[1].units == 100
 
 
 def test_a_brief_over_the_size_limit_is_not_read(tmp_path: Path) -> None:

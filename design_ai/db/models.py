@@ -20,6 +20,7 @@ __all__ = [
     "Brief",
     "Draft",
     "EstimateRow",
+    "LoginSession",
     "Look",
     "LookStatus",
     "PatternSetRow",
@@ -159,6 +160,25 @@ class ReviewPolicy(SQLModel, table=True):
     enabled: bool = False
     set_by: str | None = Field(default=None, max_length=40)
     set_at: datetime = _ts()
+
+
+class LoginSession(SQLModel, table=True):
+    """A review-app login, server-side: the cookie carries only a random token, stored here as its SHA-256.
+
+    Logout, a password change or disabling the account revoke rows, and the next request with that cookie is
+    refused at once; a stolen database gives no usable token. Revoked rows are kept until they expire (audit).
+    """
+
+    __tablename__ = "loginsession"
+
+    token_hash: str = Field(max_length=64, primary_key=True, description="SHA-256 hex of the cookie's token")
+    account_id: int = Field(foreign_key="account.id", index=True)
+    created_at: datetime = _ts()
+    last_seen_at: datetime = _ts()
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    client_addr: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=200)
 
 
 class ReviewRound(SQLModel, table=True):

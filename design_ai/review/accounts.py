@@ -13,8 +13,18 @@ from sqlmodel import Session, select
 
 from design_ai.db.models import Account, Role
 from design_ai.errors import UserError
+from design_ai.review.sessions import revoke_all
 
-__all__ = ["DECIDERS", "add_account", "authenticate", "get_account", "require_role"]
+__all__ = [
+    "DECIDERS",
+    "add_account",
+    "authenticate",
+    "find_account",
+    "get_account",
+    "require_role",
+    "set_active",
+    "set_password",
+]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 _hasher = PasswordHasher()
@@ -33,8 +43,7 @@ def add_account(session: Session, *, name: str, role: str, password: str) -> Acc
         )
     if role not in {r.value for r in Role}:
         raise UserError(f"unknown role {role!r} (choose one of {', '.join(r.value for r in Role)})", where="--role")
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"password must have at least {MIN_PASSWORD} characters", where="password")
+    _check_password(password)
     if session.exec(select(Account).where(Account.name == name)).first() is not None:
         raise UserError(f"account {name!r} already exists", where="NAME")
     account = Account(name=name, role=role, password_hash=_hasher.hash(password))
@@ -44,6 +53,44 @@ def add_account(session: Session, *, name: str, role: str, password: str) -> Acc
     except IntegrityError:
         raise UserError(f"account {name!r} already exists", where="NAME") from None
     return account
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"password must have at least {MIN_PASSWORD} characters", where="password")
+
+
+def _shown(name: str) -> str:
+    """A name as an error quotes it: at most 60 characters, control characters escaped."""
+    return repr(name[:60]) + ("..." if len(name) > 60 else "")
+
+
+def find_account(session: Session, name: str) -> Account:
+    """The account named `name`, active or not (for administration); UserError when there is none."""
+    account = session.exec(select(Account).where(Account.name == name)).first()
+    if account is None:
+        raise UserError(f"no account {_shown(name)}", where="NAME")
+    return account
+
+
+def set_password(session: Session, *, name: str, password: str) -> int:
+    """Give the account a new password and end all its sessions (a changed password must lock out whoever
+    held the old one); returns how many sessions were ended."""
+    _check_password(password)
+    account = find_account(session, name)
+    account.password_hash = _hasher.hash(password)
+    session.add(account)
+    return revoke_all(session, account.id)  # type: ignore[arg-type]
+
+
+def set_active(session: Session, *, name: str, active: bool) -> int:
+    """Enable or disable the account; disabling ends all its sessions at once. Returns how many were ended.
+
+    Enabling brings no old session back: the owner logs in again."""
+    account = find_account(session, name)
+    account.active = active
+    session.add(account)
+    return 0 if active else revoke_all(session, account.id)  # type: ignore[arg-type]
 
 
 def get_account(session: Session, name: str) -> Account | None:

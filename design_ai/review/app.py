@@ -2,8 +2,10 @@
 
 `create_app` wires the parts and holds no global state, so tests build one app per database and the CLI's
 `seamline review serve` builds one with the Prefect resumer. The layers, outermost first: security headers,
-signed-cookie sessions, then the routers (pages, API, files). Templates and the vendored CSS/JS live in the
-project's `templates/` folder; nothing is fetched from another origin, so the page works offline.
+signed-cookie sessions (the cookie holds a CSRF token, flash messages and the token of a server-side login
+session, `sessions`), then the routers (pages, API, files). Logins go through `login` (throttled, hashes
+bounded). Templates and the vendored CSS/JS live in the project's `templates/` folder; nothing is fetched from
+another origin, so the page works offline.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from design_ai.config import Settings, get_settings
 from design_ai.db.session import get_engine
 from design_ai.review import routes_api, routes_files, routes_pages
 from design_ai.review.deps import LoginRequired
+from design_ai.review.login import LoginGuard
 from design_ai.review.queue_cache import QueueCache
+from design_ai.review.sessions import SESSION_TTL
 from design_ai.review.state import Resumer
 from design_ai.review.web_context import AppContext, BackgroundRunner, Redraft
 from design_ai.review.web_security import SecurityHeadersMiddleware, load_secret_key
@@ -43,7 +47,7 @@ log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(design_ai.__file__).resolve().parent.parent / "templates"
 SESSION_COOKIE = "seamline_session"
-SESSION_MAX_AGE = 12 * 3600  # a working day; then log in again
+SESSION_MAX_AGE = int(SESSION_TTL.total_seconds())  # the cookie lives as long as its server-side session
 _MACHINE_PREFIXES = ("/api/", "/files/", "/healthz")
 
 
@@ -53,6 +57,7 @@ def create_app(
     resumer: Resumer | None = None,
     redraft: Redraft | None = None,
     https_only: bool | None = None,
+    login_guard: LoginGuard | None = None,
 ) -> FastAPI:
     """The review app for `settings` (default: the environment's).
 
@@ -60,6 +65,7 @@ def create_app(
     redraft: called as `redraft(look_id)` after a send-back that no flow run waits on (to draft the next round),
         and at start-up for each look a send-back left drafting (its server was killed before the drafts existed).
     https_only: mark the session cookie Secure; default: when `settings.review_url` is https.
+    login_guard: the login throttle and password-hash gate (tests pass one with their own clock).
     Both callbacks run on a background thread after the decision is committed; their failures are logged.
     """
     settings = settings or get_settings()
@@ -93,6 +99,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.ctx = ctx
+    app.state.login_guard = login_guard or LoginGuard()
     app.add_middleware(
         SessionMiddleware,
         secret_key=load_secret_key(settings),

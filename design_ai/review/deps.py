@@ -16,7 +16,8 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
 from design_ai.db.session import session_scope
-from design_ai.review.accounts import DECIDERS, get_account
+from design_ai.review.accounts import DECIDERS
+from design_ai.review.sessions import lookup, revoke, touch
 from design_ai.review.web_context import AppContext
 from design_ai.review.web_security import CSRF_FIELD, CSRF_HEADER, csrf_matches, new_csrf_token
 
@@ -29,11 +30,13 @@ __all__ = [
     "PageUser",
     "SessionDep",
     "Viewer",
+    "end_session",
+    "optional_viewer",
     "require_form_csrf",
     "start_session",
 ]
 
-SESSION_USER = "account"
+SESSION_TOKEN = "sid"  # the cookie holds only this token; the loginsession row says who and whether
 
 
 class LoginRequired(Exception):
@@ -73,35 +76,51 @@ def get_db(ctx: ContextDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
-def start_session(request: Request, name: str) -> str:
-    """Log `name` in: a fresh session (nothing carried over from before login) with a new CSRF token."""
+def start_session(request: Request, token: str) -> str:
+    """Put a new server-side session's token in the cookie, with a new CSRF token (nothing carried over)."""
     request.session.clear()
-    token = new_csrf_token()
-    request.session.update({SESSION_USER: name, "csrf": token})
-    return token
+    csrf = new_csrf_token()
+    request.session.update({SESSION_TOKEN: token, "csrf": csrf})
+    return csrf
 
 
-def _viewer(request: Request, ctx: AppContext) -> Viewer | None:
-    """The session's account if it is still active; its role is read now, so a demotion applies at once.
+def end_session(request: Request, ctx: AppContext) -> None:
+    """Revoke the cookie's session in the database (a saved copy of the cookie is refused from now on)."""
+    token = request.session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        with session_scope(ctx.db_url) as session:
+            revoke(session, token)
+    request.session.clear()
 
-    It uses its own short transaction, not `SessionDep`: a route that then records a decision (which opens its
-    own transaction) must not hold two pooled connections at once, or a busy server exhausts the pool.
+
+def optional_viewer(request: Request, ctx: AppContext) -> Viewer | None:
+    """The session's account if its server-side session is live; its role is read now, so a demotion applies
+    at once. A cookie whose session is over is emptied.
+
+    It uses its own short transactions, not `SessionDep`: a route that then records a decision (which opens
+    its own transaction) must not hold two pooled connections at once, or a busy server exhausts the pool.
+    The check only reads; `last_seen_at` is written at most once a minute (`sessions.touch`).
     """
-    name = request.session.get(SESSION_USER)
+    token = request.session.get(SESSION_TOKEN)
     csrf = request.session.get("csrf")
-    if not isinstance(name, str) or not isinstance(csrf, str):
+    if not isinstance(token, str) or not isinstance(csrf, str):
+        if SESSION_TOKEN in request.session or "account" in request.session:  # "account": pre-0007 cookies
+            request.session.clear()
         return None
-    with session_scope(ctx.db_url) as session:
-        account = get_account(session, name)
-        viewer = None if account is None else Viewer(name=account.name, role=account.role, csrf=csrf)
-    if viewer is None:
+    with session_scope(ctx.db_url, readonly=True) as session:
+        live = lookup(session, token)
+    if live is None:
         request.session.clear()
-    return viewer
+        return None
+    if live.stale:
+        with session_scope(ctx.db_url) as session:
+            touch(session, token)
+    return Viewer(name=live.name, role=live.role, csrf=csrf)
 
 
 def current_user(request: Request, ctx: ContextDep) -> Viewer:
-    """For the JSON API and files: 401 when nobody is logged in."""
-    viewer = _viewer(request, ctx)
+    """For the JSON API and files: 401 when nobody is logged in (or the session was ended)."""
+    viewer = optional_viewer(request, ctx)
     if viewer is None:
         raise HTTPException(status_code=401, detail="not logged in", headers={"WWW-Authenticate": "Session"})
     return viewer
@@ -109,7 +128,7 @@ def current_user(request: Request, ctx: ContextDep) -> Viewer:
 
 def page_user(request: Request, ctx: ContextDep) -> Viewer:
     """For pages: a redirect to the login page (and back here afterwards) when nobody is logged in."""
-    viewer = _viewer(request, ctx)
+    viewer = optional_viewer(request, ctx)
     if viewer is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target if request.method == "GET" else "/")

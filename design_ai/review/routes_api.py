@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from design_ai.errors import UserError
 from design_ai.limits import MAX_ID
-from design_ai.review.accounts import DECIDERS, Forbidden, authenticate
-from design_ai.review.deps import ApiCsrfUser, ContextDep, CurrentUser, SessionDep, start_session
+from design_ai.review.accounts import DECIDERS, Forbidden
+from design_ai.review.deps import ApiCsrfUser, ContextDep, CurrentUser, SessionDep, end_session
+from design_ai.review.login import LoginRefused, attempt_login
 from design_ai.review.state import DecisionRecord, look_history, review_queue
 from design_ai.review.web_context import count_waiting, status_for
 
@@ -100,17 +101,19 @@ def _http(exc: UserError) -> HTTPException:
 
 
 @router.post("/login")
-def api_login(body: LoginIn, request: Request, session: SessionDep) -> MeOut:
-    account = authenticate(session, body.name, body.password)
-    if account is None:
-        raise HTTPException(status_code=401, detail="wrong name or password")
-    token = start_session(request, account.name)
-    return MeOut(name=account.name, role=account.role, csrf_token=token, can_decide=account.role in DECIDERS)
+async def api_login(body: LoginIn, request: Request, ctx: ContextDep) -> MeOut:
+    """Async on purpose: a login waiting for a password-hash slot holds no worker thread (see `login`)."""
+    try:
+        account = await attempt_login(request, ctx.db_url, body.name, body.password)
+    except LoginRefused as exc:
+        detail = "wrong name or password" if exc.status == 401 else exc.message
+        raise HTTPException(status_code=exc.status, detail=detail, headers=exc.headers or None) from None
+    return MeOut(name=account.name, role=account.role, csrf_token=account.csrf, can_decide=account.role in DECIDERS)
 
 
 @router.post("/logout")
-def api_logout(request: Request, viewer: ApiCsrfUser) -> dict[str, bool]:
-    request.session.clear()
+def api_logout(request: Request, ctx: ContextDep, viewer: ApiCsrfUser) -> dict[str, bool]:
+    end_session(request, ctx)
     return {"ok": True}
 
 

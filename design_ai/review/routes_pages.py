@@ -22,17 +22,19 @@ from design_ai.db.models import Look, LookStatus, RoundStatus, Verdict
 from design_ai.db.session import session_scope
 from design_ai.errors import UserError, quoted
 from design_ai.limits import MAX_ID
-from design_ai.review.accounts import Forbidden, authenticate
+from design_ai.review.accounts import Forbidden
 from design_ai.review.deps import (
     ContextDep,
     FormCsrfUser,
     PageUser,
     SessionDep,
     Viewer,
+    end_session,
+    optional_viewer,
     require_form_csrf,
-    start_session,
 )
 from design_ai.review.four_eyes import four_eyes_in_force, four_eyes_refusal
+from design_ai.review.login import LoginRefused, attempt_login
 from design_ai.review.state import DecisionRecord, DriftNotConfirmed, look_history, review_queue
 from design_ai.review.web_context import AppContext, count_waiting, flash, status_for
 from design_ai.review.web_security import new_csrf_token, safe_next
@@ -56,7 +58,7 @@ def _see_other(url: str) -> RedirectResponse:
 
 @router.get("/login")
 def login_page(request: Request, ctx: ContextDep, next: str | None = None) -> Response:
-    if isinstance(request.session.get("account"), str):
+    if optional_viewer(request, ctx) is not None:
         return _see_other(safe_next(next))
     if not isinstance(request.session.get("csrf"), str):
         request.session["csrf"] = new_csrf_token()  # login forms carry a token too (no login CSRF)
@@ -64,26 +66,28 @@ def login_page(request: Request, ctx: ContextDep, next: str | None = None) -> Re
 
 
 @router.post("/login", dependencies=[Depends(require_form_csrf)])
-def login_submit(
+async def login_submit(
     request: Request,
     ctx: ContextDep,
-    session: SessionDep,
     name: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    account = authenticate(session, name.strip(), password) if name.strip() and password else None
-    if account is None:
-        context = {"next": safe_next(next), "name": name, "error": "Wrong name or password."}
-        return ctx.render(request, "login.html", context, status_code=401)
-    start_session(request, account.name)
+    """Async on purpose: a login waiting for a password-hash slot holds no worker thread (see `login`)."""
+    try:
+        account = await attempt_login(request, ctx.db_url, name, password)
+    except LoginRefused as exc:
+        context = {"next": safe_next(next), "name": name[:40], "error": exc.message}
+        response = ctx.render(request, "login.html", context, status_code=exc.status)
+        response.headers.update(exc.headers)
+        return response
     flash(request, "info", f"Signed in as {account.name} ({account.role}).")
     return _see_other(safe_next(next))
 
 
 @router.post("/logout")
-def logout(request: Request, viewer: FormCsrfUser) -> Response:
-    request.session.clear()
+def logout(request: Request, ctx: ContextDep, viewer: FormCsrfUser) -> Response:
+    end_session(request, ctx)
     request.session["csrf"] = new_csrf_token()
     flash(request, "info", "Signed out.")
     return _see_other("/login")
