@@ -278,6 +278,7 @@ class Tally:
         self.decision_ids: list[int] = []
         self.approved_looks: list[int] = []
         self.errors: Counter[str] = Counter()
+        self.lag: list[float] = []  # open loop: how late each request started against its due time
         self.unknown_decisions = 0  # decision POSTs without an answer (timeout): committed or not, we can't tell
 
     def add(self, kind: str, seconds: float, status: int) -> None:
@@ -404,6 +405,7 @@ async def open_loop(
 
     async def one(k: int, due: float) -> None:
         i = k % len(clients)
+        tally.lag.append(time.perf_counter() - due)  # the generator's own delay: part of every latency
         try:
             if rng.random() >= args.decide_share:
                 await queue_page(i, due)
@@ -582,6 +584,11 @@ def main(argv: list[str] | None = None) -> int:
         for kind, lat in result["latency_ms"].items():
             print(f"{kind:<12} {lat['n']:>7} {lat['p50']:>8} {lat['p99']:>8} {lat['max']:>8}")
         print(f"{result['mode']}: {total:,} requests in {elapsed:.1f} s = {result['requests_per_s']} requests/s")
+        if tally.lag:
+            result["generator_lag_ms"] = {"p50": round(percentile(tally.lag, 50), 1),
+                                          "p99": round(percentile(tally.lag, 99), 1)}  # fmt: skip
+            print(f"load generator's own lag before sending: p50 {result['generator_lag_ms']['p50']} ms, "
+                  f"p99 {result['generator_lag_ms']['p99']} ms (included in the latencies above)")
         if saturation:
             print(f"saturation throughput (closed loop, {args.clients} clients, {saturation['seconds']:g} s): "
                   f"{saturation['requests_per_s']} requests/s")

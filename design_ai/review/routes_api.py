@@ -19,7 +19,7 @@ from design_ai.review.accounts import DECIDERS, Forbidden
 from design_ai.review.deps import ApiCsrfUser, ContextDep, CurrentUser, SessionDep, end_session
 from design_ai.review.login import LoginRefused, attempt_login
 from design_ai.review.state import DecisionRecord, look_history, review_queue
-from design_ai.review.web_context import count_waiting, status_for
+from design_ai.review.web_context import QUEUE_SPARE, count_waiting, status_for
 
 __all__ = ["DecisionIn", "DecisionOut", "LoginIn", "MeOut", "router"]
 
@@ -129,16 +129,25 @@ def api_queue(
     ctx: ContextDep,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[dict[str, Any]]:
-    """Looks waiting for a decision, oldest first (`review_queue`); the total is in `X-Total-Count`."""
-    (total, items), decided = ctx.queue_cache.get(
-        ("api", limit, offset),
-        lambda: (count_waiting(session), review_queue(session, limit=limit, offset=offset,
-                                                      limits=ctx.settings.fidelity_limits)),
-    )  # fmt: skip
-    response.headers["X-Total-Count"] = str(max(0, total - len(decided)))
-    return [it for it in items if it["look_id"] not in decided]
+    """Looks waiting for a decision, oldest first (`review_queue`); the total is in `X-Total-Count`.
+
+    Served from the queue cache, read with `QUEUE_SPARE` looks beyond `limit`, so the looks decided since it
+    was read can be left out and the answer stays full; read afresh when they cannot."""
+
+    def read() -> tuple[int, list[dict[str, Any]]]:
+        return count_waiting(session), review_queue(session, limit=limit + QUEUE_SPARE, offset=offset,
+                                                    limits=ctx.settings.fidelity_limits)  # fmt: skip
+
+    (total, items), decided = ctx.queue_cache.get(("api", limit, offset), read)
+    waiting = max(0, total - len(decided))
+    shown = [it for it in items if it["look_id"] not in decided][:limit]
+    if len(shown) < min(limit, waiting - offset):  # so many decided since that the page ran short
+        waiting, items = read()
+        shown = items[:limit]
+    response.headers["X-Total-Count"] = str(waiting)
+    return shown
 
 
 @router.get("/looks/{look_id}")

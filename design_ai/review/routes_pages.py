@@ -36,7 +36,7 @@ from design_ai.review.deps import (
 from design_ai.review.four_eyes import four_eyes_in_force, four_eyes_refusal
 from design_ai.review.login import LoginRefused, attempt_login
 from design_ai.review.state import DecisionRecord, DriftNotConfirmed, look_history, review_queue
-from design_ai.review.web_context import AppContext, count_waiting, flash, status_for
+from design_ai.review.web_context import QUEUE_SPARE, AppContext, count_waiting, flash, status_for
 from design_ai.review.web_security import new_csrf_token, safe_next
 
 __all__ = ["PER_PAGE", "router"]
@@ -106,14 +106,14 @@ def queue_page(
     def content() -> tuple[int, int, list[tuple[int, Markup]]]:  # the same for every viewer: cached a moment
         total = count_waiting(session)
         shown = min(page, max(1, ceil(total / PER_PAGE)))
-        items = review_queue(session, limit=PER_PAGE, offset=(shown - 1) * PER_PAGE,
+        items = review_queue(session, limit=PER_PAGE + QUEUE_SPARE, offset=(shown - 1) * PER_PAGE,
                              limits=ctx.settings.fidelity_limits)  # fmt: skip
         item = env.get_template("review/queue_item.html")
         return total, shown, [(it["look_id"], Markup(item.render(it=it))) for it in items]
 
     (total, shown, items), decided = ctx.queue_cache.get(("page", page), content)
     total = max(0, total - len(decided))  # decided since the page was read: each was waiting then
-    context = {"items_html": [html for look_id, html in items if look_id not in decided], "total": total,
+    context = {"items_html": [html for look_id, html in items if look_id not in decided][:PER_PAGE], "total": total,
                "page": shown, "pages": max(1, ceil(total / PER_PAGE)), "per_page": PER_PAGE}  # fmt: skip
     html = Markup(env.get_template("review/queue_list.html").render(context))
     return ctx.render(request, "queue.html", {"queue_html": html}, viewer=viewer)

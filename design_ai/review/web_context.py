@@ -31,7 +31,16 @@ from design_ai.review.queue_cache import QueueCache
 from design_ai.review.state import Conflict, DecisionRecord, NotFound, Resumer, decide, stalled_send_backs
 from design_ai.store import Store
 
-__all__ = ["AppContext", "BackgroundRunner", "KnownKeys", "Redraft", "count_waiting", "flash", "status_for"]
+__all__ = [
+    "QUEUE_SPARE",
+    "AppContext",
+    "BackgroundRunner",
+    "KnownKeys",
+    "Redraft",
+    "count_waiting",
+    "flash",
+    "status_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +61,10 @@ def status_for(exc: UserError) -> int:
 def flash(request: Request, kind: str, text: str) -> None:
     """A one-time message for the next page this browser shows (kept in the signed session)."""
     request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": text}][-5:]
+
+
+QUEUE_SPARE = 32
+"""Looks a cached queue page reads beyond what it shows, to stand in for the looks decided while it is cached."""
 
 
 def count_waiting(session: Session) -> int:
