@@ -356,7 +356,7 @@ def _redact(url: str) -> str:
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit 2; faults exit 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's `raise typer.Exit(n)` comes back as n here, not raised
     except UserError as exc:
         sys.stderr.write(f"seamline: error: {exc}\n")
         sys.exit(2)
@@ -381,6 +381,7 @@ def main() -> None:
             raise
         sys.stderr.write(f"seamline: internal error: {exc.__class__.__name__}: {exc} (SEAMLINE_DEBUG=1 for details)\n")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
 
 
 if __name__ == "__main__":
