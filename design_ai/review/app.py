@@ -10,6 +10,7 @@ another origin, so the page works offline.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import logging
@@ -93,7 +94,9 @@ def create_app(
         gc.collect()
         gc.freeze()
         ctx.resume_stalled_send_backs()  # a server killed mid-redraft left looks drafting: draft them now
+        sweep = asyncio.create_task(ctx.sweep_stalled_send_backs())  # and a redraft that fails later, in time
         yield
+        sweep.cancel()
         ctx.runner.shutdown()
 
     app = FastAPI(

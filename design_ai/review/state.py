@@ -335,21 +335,25 @@ def mark_waiting(url: str, look_id: int, number: int, run_id: str | None, api_ur
         session.add(rnd)
 
 
-def stalled_send_backs(url: str) -> list[int]:
+def stalled_send_backs(url: str, *, opened_before: datetime | None = None) -> list[int]:
     """Looks a send-back left `drafting` with its new round open: their drafts are still to be made.
 
     Only a send-back opens a round while a look is drafting (round 1 opens once its drafts exist), so these
     are exactly the rounds whose drafting was lost if no job is running now, e.g. a review server killed
     while drafting. Drafting is keyed (look, round, parameters), so resuming one that is in fact still being
-    drafted elsewhere costs time but writes nothing twice.
+    drafted elsewhere costs time but writes nothing twice. `opened_before`: only rounds opened before then (a
+    running server's sweep leaves alone the rounds a live job may still be drafting).
     """
     with session_scope(url, readonly=True) as session:
-        rows = session.exec(
+        query = (
             select(Look.id)
             .join(ReviewRound, ReviewRound.look_id == Look.id)  # type: ignore[arg-type]
             .where(Look.status == LookStatus.DRAFTING, ReviewRound.status == RoundStatus.OPEN)
             .order_by(ReviewRound.opened_at, ReviewRound.id)
-        ).all()
+        )
+        if opened_before is not None:
+            query = query.where(ReviewRound.opened_at < opened_before)
+        rows = session.exec(query).all()
     return [int(look_id) for look_id in rows if look_id is not None]
 
 

@@ -8,6 +8,7 @@ app's own, so a slow or failing orchestrator never delays or fails the reviewer'
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections import OrderedDict
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -23,7 +25,7 @@ from sqlmodel import Session, col, func, or_, select
 from starlette.responses import Response
 
 from design_ai.config import Settings
-from design_ai.db.models import Draft, Look, LookStatus, Verdict
+from design_ai.db.models import Draft, Look, LookStatus, Verdict, utcnow
 from design_ai.db.session import session_scope
 from design_ai.errors import UserError
 from design_ai.review.accounts import Forbidden
@@ -156,6 +158,9 @@ class AppContext:
     runner: BackgroundRunner = field(default_factory=BackgroundRunner)
     known_keys: KnownKeys = field(default_factory=KnownKeys)
     queue_cache: QueueCache = field(default_factory=QueueCache)
+    # A send-back round opened this long ago and still undrafted has lost its job; checked every sweep_every_s.
+    stalled_after: timedelta = timedelta(minutes=10)
+    sweep_every_s: float = 300.0
     static_versions: dict[str, str] = field(default_factory=dict)
     _drafting: set[int] = field(default_factory=set, init=False, repr=False)  # looks this process drafts now
     _drafting_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -279,19 +284,31 @@ class AppContext:
         self.runner.submit(what, run)
         return True
 
-    def resume_stalled_send_backs(self) -> list[int]:
-        """At start-up: draft every send-back round that a killed server (or a lost job) left undrafted.
+    def resume_stalled_send_backs(self, stalled_for: timedelta | None = None) -> list[int]:
+        """Draft every send-back round that a killed server (or a lost or failed job) left undrafted: at start-up
+        all of them, and then, every `sweep_every_s` (`sweep_stalled_send_backs`), those opened more than
+        `stalled_for` ago (a redraft that failed while this server ran, or whose process died elsewhere).
 
         Without this a look stays `drafting` for good: nothing else ever drafts a round nobody waits on.
         Returns the looks whose drafting was started again.
         """
         if self.redraft is None:
             return []
+        before = None if stalled_for is None else utcnow() - stalled_for
         started = [
             look_id
-            for look_id in stalled_send_backs(self.db_url)
+            for look_id in stalled_send_backs(self.db_url, opened_before=before)
             if self.start_redraft(look_id, f"resume drafting look {look_id} (left drafting by an earlier run)")
         ]
         if started:
             log.warning("resuming the drafts of %d sent-back look(s) left drafting: %s", len(started), started)
         return started
+
+    async def sweep_stalled_send_backs(self) -> None:
+        """Resume stalled send-backs every `sweep_every_s` for as long as the app runs (a task of its lifespan)."""
+        while True:
+            await asyncio.sleep(self.sweep_every_s)
+            try:
+                await asyncio.to_thread(self.resume_stalled_send_backs, self.stalled_after)
+            except Exception:  # a database hiccup: log it, try again next time
+                log.exception("sweeping stalled send-backs failed")

@@ -118,3 +118,54 @@ def test_a_rerun_sprint_fills_the_open_round_instead_of_queueing_it_empty(  # ty
     count = _draft_count(db_url)
     assert draft_open_round(a.look_id, settings=settings, store=Store.from_settings(settings)) == (2, ids)
     assert _draft_count(db_url) == count
+
+
+def test_a_redraft_that_fails_while_the_server_runs_is_taken_up_by_the_sweep(  # type: ignore[no-untyped-def]
+    tmp_path: Path, db_url: str, settings, make_client
+) -> None:
+    """A send-back whose drafting fails (the engine ran out of memory) with the server still up: the look was
+    left `drafting` until the next restart. The app's sweep drafts it once its round has waited `stalled_after`,
+    and leaves younger rounds to the jobs that may still be drafting them."""
+    import asyncio
+    from datetime import timedelta
+
+    from app_helpers import api_login
+
+    [a] = sprint_looks(tmp_path / "b", settings)
+    store = Store.from_settings(settings)
+    failures = [RuntimeError("CUDA out of memory")]
+    calls: list[int] = []
+
+    def redraft(look_id: int) -> None:
+        calls.append(look_id)
+        if failures:
+            raise failures.pop()
+        draft_open_round(look_id, settings=settings, store=store)
+
+    client = make_client(redraft=redraft)
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    make_user(db_url, "ana")
+    csrf = api_login(client, "ana")
+    r = client.post(f"/api/looks/{a.look_id}/decision", json={"verdict": "send_back", "round": 1},
+                    headers={"X-CSRF-Token": csrf})  # fmt: skip
+    assert r.status_code == 201, r.text
+    assert ctx.runner.drain(60)
+    assert calls == [a.look_id] and _round(db_url, a.look_id, 2) == ("open", [])
+
+    assert ctx.resume_stalled_send_backs(timedelta(hours=1)) == []  # too young: a job may still be on it
+    ctx.stalled_after, ctx.sweep_every_s = timedelta(0), 0.05
+
+    async def sweep_until_drafted() -> None:
+        task = asyncio.create_task(ctx.sweep_stalled_send_backs())
+        for _ in range(400):
+            await asyncio.sleep(0.05)
+            if len(calls) == 2:
+                break
+        task.cancel()
+
+    asyncio.run(sweep_until_drafted())
+    assert ctx.runner.drain(60)
+    assert calls == [a.look_id, a.look_id]
+    status, drafts = _round(db_url, a.look_id, 2)
+    assert status == "open" and len(drafts) == 2
+    assert stalled_send_backs(db_url) == []
