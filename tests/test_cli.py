@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def seamline(*args: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "design_ai.cli", *args],
+        [sys.executable, "-m", "flows.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -31,12 +31,25 @@ def test_help_is_fast_and_lists_commands() -> None:
     for command in ("sprint", "demo", "drafts", "models"):
         assert command in out.stdout
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys, design_ai.cli; print('torch' in sys.modules, 'prefect' in sys.modules)"],
+        [sys.executable, "-c", "import sys, flows.cli; print('torch' in sys.modules, 'prefect' in sys.modules)"],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
     assert probe.stdout.split() == ["False", "False"]  # the CLI's import path stays light
+
+
+def test_the_domain_library_imports_nothing_of_the_flows() -> None:
+    """design_ai runs without Prefect and without flows: the CLI, which needs both, sits above them."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "design_ai").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n == "flows" or n.startswith("flows.")]
+    assert offenders == []
 
 
 @pytest.mark.parametrize(
@@ -81,7 +94,7 @@ def test_sprint_json_contract_with_an_ephemeral_prefect(tmp_path: Path) -> None:
     env = {"SEAMLINE_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect")}
     env_clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     out = subprocess.run(
-        [sys.executable, "-m", "design_ai.cli", "sprint", str(brief), "--no-wait", "--json"],
+        [sys.executable, "-m", "flows.cli", "sprint", str(brief), "--no-wait", "--json"],
         capture_output=True, text=True, env={**env_clean, **env}, timeout=300, cwd=ROOT,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr

@@ -83,7 +83,7 @@ def _cli(*args: str, env: dict[str, str], answer: bytes | None = None) -> subpro
     """`seamline ARGS` with stdin not a terminal, or (with `answer`) a pseudo-terminal that types `answer`."""
     import pty
 
-    cmd = [sys.executable, "-m", "design_ai.cli", *args]
+    cmd = [sys.executable, "-m", "flows.cli", *args]
     full_env = {**os.environ, **env}
     if answer is None:
         return subprocess.run(cmd, capture_output=True, text=True, env=full_env, stdin=subprocess.DEVNULL, timeout=120)
@@ -143,7 +143,7 @@ def _typed(args: tuple[str, ...], *, env: dict[str, str], answers: list[str]) ->
     import select
 
     master, slave = pty.openpty()
-    cmd = [sys.executable, "-m", "design_ai.cli", *args]
+    cmd = [sys.executable, "-m", "flows.cli", *args]
     proc = subprocess.Popen(cmd, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, **env}, start_new_session=True)  # fmt: skip
     try:
@@ -249,7 +249,7 @@ def _free_port() -> int:
 def test_serve_starts_prefect_deployment_and_review_app_and_stops_cleanly(tmp_path: Path, env: dict[str, str]) -> None:
     port, prefect_port = _free_port(), _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "design_ai.cli", "serve", "--port", str(port), "--prefect-port", str(prefect_port),
+        [sys.executable, "-m", "flows.cli", "serve", "--port", str(port), "--prefect-port", str(prefect_port),
          "--cron", "0 9 * * 1"],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

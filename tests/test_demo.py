@@ -19,7 +19,7 @@ def test_demo_runs_the_whole_path_and_is_repeatable(tmp_path: Path) -> None:
     env |= {"SEAMLINE_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect")}
 
     def demo() -> dict:  # type: ignore[type-arg]
-        out = subprocess.run([sys.executable, "-m", "design_ai.cli", "demo", "--json"], capture_output=True,
+        out = subprocess.run([sys.executable, "-m", "flows.cli", "demo", "--json"], capture_output=True,
                              text=True, env=env, cwd=ROOT, timeout=280)  # fmt: skip
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)

@@ -26,7 +26,7 @@ def _capped() -> None:
 def seamline(*args: str, home: Path, timeout: int = 120) -> subprocess.CompletedProcess[str]:
     """The CLI in a child with its address space capped at 2 GiB."""
     return subprocess.run(
-        [sys.executable, "-m", "design_ai.cli", *args],
+        [sys.executable, "-m", "flows.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "SEAMLINE_HOME": str(home)},

@@ -53,7 +53,7 @@ def _gone(home: Path, timeout_s: float = 30) -> bool:
 def test_a_sprint_stops_its_server_cleanly(tmp_path: Path) -> None:
     home = tmp_path / "home"
     brief = write_brief(tmp_path / "b", looks=[{"name": f"Look {i}", "drafts": 1} for i in range(3)])
-    out = subprocess.run([sys.executable, "-m", "design_ai.cli", "sprint", str(brief), "--no-wait", "--json"],
+    out = subprocess.run([sys.executable, "-m", "flows.cli", "sprint", str(brief), "--no-wait", "--json"],
                          capture_output=True, text=True, env=_env(home), cwd=ROOT, timeout=600)  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr and "Error flushing" not in out.stderr, out.stderr
@@ -63,7 +63,7 @@ def test_a_sprint_stops_its_server_cleanly(tmp_path: Path) -> None:
 def test_a_killed_sprint_takes_its_server_with_it(tmp_path: Path) -> None:
     home = tmp_path / "home"
     brief = write_brief(tmp_path / "b")
-    proc = subprocess.Popen([sys.executable, "-m", "design_ai.cli", "sprint", str(brief)],  # waits for review
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "sprint", str(brief)],  # waits for review
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(home), cwd=ROOT)  # fmt: skip
     try:
         deadline = time.monotonic() + 300

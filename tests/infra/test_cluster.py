@@ -71,7 +71,7 @@ def test_design_sprint_runs_on_workers_with_postgres_and_s3(  # type: ignore[no-
         monkeypatch.setenv(key, value)
     # The operator's first step: the schema, once, before any worker touches the database.
     migrate = subprocess.run(
-        [sys.executable, "-m", "design_ai.cli", "db", "upgrade"],
+        [sys.executable, "-m", "flows.cli", "db", "upgrade"],
         env=dict(os.environ), capture_output=True, text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip
     assert migrate.returncode == 0, migrate.stderr

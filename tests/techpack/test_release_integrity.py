@@ -83,7 +83,7 @@ def _assert_sound(tp: TechPack, store: Store) -> None:
 
 def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """`seamline ARGS` through the real entry point (exit codes as a shell sees them)."""
-    from design_ai.cli import main
+    from flows.cli import main
 
     monkeypatch.setattr(sys, "argv", ["seamline", *args])
     capsys.readouterr()

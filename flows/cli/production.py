@@ -65,7 +65,7 @@ def release(
     as_json: JsonOpt = False,
 ) -> None:
     """Freeze the look's approved design as the next revision (A, B, ...): PDF, DXF, SVG and JSON with SHA-256."""
-    from design_ai.cli_review import _login
+    from flows.cli.review import _login
 
     account = _login(user)
     with _damage_is_fatal():

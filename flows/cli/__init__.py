@@ -1,5 +1,9 @@
 """The `seamline` command line: one sub-app per area; heavy imports (Prefect, torch) only inside commands.
 
+It sits above both packages: its commands start flows (a sprint, the hand-off, `serve`) and call the domain
+library directly, so it lives here and `design_ai` imports nothing of `flows` (it once held the CLI, and the two
+packages depended on each other).
+
 Exit codes follow DESIGN.md: 0 success, 2 a user's mistake (one line on stderr, no traceback), 1 our fault.
 """
 
@@ -35,17 +39,17 @@ app.add_typer(db_app, name="db")
 
 
 def _add_review_apps() -> None:
-    from design_ai.cli_review import review_app, user_app
+    from flows.cli.review import review_app, user_app
 
     app.add_typer(user_app, name="user")
     app.add_typer(review_app, name="review")
 
-    from design_ai.cli_patterns import marker_app, pattern_app
+    from flows.cli.patterns import marker_app, pattern_app
 
     app.add_typer(pattern_app, name="pattern")
     app.add_typer(marker_app, name="marker")
 
-    from design_ai.cli_production import release, techpack_app
+    from flows.cli.production import release, techpack_app
 
     app.command()(release)
     app.add_typer(techpack_app, name="techpack")
@@ -53,7 +57,7 @@ def _add_review_apps() -> None:
 
 _add_review_apps()
 
-EXAMPLE_BRIEF = Path(__file__).resolve().parent.parent / "examples" / "briefs" / "tee-capsule.yaml"
+EXAMPLE_BRIEF = Path(__file__).resolve().parents[2] / "examples" / "briefs" / "tee-capsule.yaml"
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
@@ -160,7 +164,7 @@ def demo(as_json: JsonOpt = False) -> None:
     tech pack → release. Prints where the files are."""
     if not EXAMPLE_BRIEF.exists():
         raise UserError(f"the bundled example is missing: {EXAMPLE_BRIEF} (run from a checkout)")
-    from design_ai.cli_production import release_as
+    from flows.cli.production import release_as
 
     with prefect_api(_settings()):  # one temporary server for both flows
         result = run_sprint(EXAMPLE_BRIEF, "flat", None, wait=False)
