@@ -6,9 +6,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
 from design_ai.config import get_settings
-from design_ai.db.models import PatternSetRow
-from design_ai.db.session import session_scope
-from design_ai.patterns.service import pattern_for_draft
+from design_ai.patterns.service import pattern_for_draft, pattern_summary
 from design_ai.store import Store
 from flows.common import RETRY_DELAYS, is_transient
 
@@ -21,10 +19,8 @@ def make_pattern(draft_id: int) -> int:
     settings = get_settings()
     store = Store.from_settings(settings)
     pattern_id = pattern_for_draft(draft_id, settings=settings, store=store)
-    with session_scope(settings.resolved_database_url, readonly=True) as session:
-        row = session.get(PatternSetRow, pattern_id)
-        assert row is not None
-        files, measurements, marker, base = row.files, row.measurements[row.base_size], row.marker, row.base_size
+    summary = pattern_summary(pattern_id, settings=settings)
+    files, measurements, marker, base = summary.files, summary.measurements_cm, summary.marker, summary.base_size
 
     def link(kind: str) -> str:
         return store.link(files[kind])

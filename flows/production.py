@@ -13,10 +13,8 @@ from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.logging import get_run_logger
 
 from design_ai.config import get_settings
-from design_ai.db.models import EstimateRow
-from design_ai.db.session import session_scope
 from design_ai.store import Store
-from design_ai.sustain.service import estimate_for_pattern
+from design_ai.sustain.service import estimate_data, estimate_for_pattern
 from design_ai.techpack.assemble import build_bundle
 from design_ai.techpack.release import prepare_draft
 from flows.common import RETRY_DELAYS, is_transient
@@ -34,8 +32,7 @@ def make_estimate(pattern_id: int) -> int:
     """Fabric and carbon by stage; publishes the carbon table."""
     settings = get_settings()
     estimate_id = estimate_for_pattern(pattern_id, settings=settings)
-    with session_scope(settings.resolved_database_url, readonly=True) as session:
-        data = session.get(EstimateRow, estimate_id).data  # type: ignore[union-attr]
+    data = estimate_data(estimate_id, settings=settings)
     rows = [
         {"stage": s["stage"], "kg CO2e per garment": s["kg_co2e"], "low": s["low"], "high": s["high"],
          "sources": "; ".join(s.get("sources", [])[:2])}

@@ -146,23 +146,10 @@ def prefect_resumer(run_id: str, run_input: dict[str, Any], api_url: str | None,
             except Exception as exc:  # the server refused the input, or is gone: the decision still stands
                 log.warning("could not resume flow run %s: %s", run_id, exc)
                 return False
-            with_run = _waiting_run(settings.resolved_database_url, look_id, round_no)
+            with_run = state.waiting_run(settings.resolved_database_url, look_id, round_no)
             if with_run != run_id or time.monotonic() > deadline:
                 return False  # the run saw the decision itself, or moved on
             time.sleep(0.5)
-
-
-def _waiting_run(url: str, look_id: int, round_no: int) -> str | None:
-    from sqlmodel import select
-
-    from design_ai.db.models import ReviewRound
-    from design_ai.db.session import session_scope
-
-    with session_scope(url, readonly=True) as session:
-        rnd = session.exec(
-            select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == round_no)
-        ).first()
-        return rnd.waiting_run_id if rnd is not None else None
 
 
 def resume_waiting(record: DecisionRecord) -> bool:

@@ -52,6 +52,18 @@ def test_the_domain_library_imports_nothing_of_the_flows() -> None:
     assert offenders == []
 
 
+def test_flows_ask_the_domain_library_not_the_database() -> None:
+    """A task is one call into design_ai plus its Prefect wiring: no flow module opens a database session."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "flows").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("design_ai.db", "sqlmodel")):
+                offenders.append(f"{path.name}: {node.module}")
+    assert offenders == []
+
+
 @pytest.mark.parametrize(
     ("look", "needle"),
     [

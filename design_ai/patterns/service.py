@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -25,7 +26,7 @@ from design_ai.patterns.measure import measure_garment
 from design_ai.store import Store
 from design_ai.sustain.library import get_material
 
-__all__ = ["pattern_for_draft"]
+__all__ = ["PatternSummary", "pattern_for_draft", "pattern_summary"]
 
 
 def _read_sketch(look: Look, sketch: Image.Image) -> tuple[float, dict[str, str]]:
@@ -115,3 +116,22 @@ def pattern_for_draft(draft_id: int, *, settings: Settings, store: Store) -> int
         session.add(row)
         session.flush()
         return row.id  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class PatternSummary:
+    """What a pattern's report shows (the hand-off flow's artifact): its files, base size, POMs and marker."""
+
+    files: dict[str, str]
+    base_size: str
+    measurements_cm: dict[str, float]
+    marker: dict | None
+
+
+def pattern_summary(pattern_id: int, *, settings: Settings) -> PatternSummary:
+    """The stored pattern set's summary, read in one short transaction (flows ask this, not the database)."""
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
+        row = session.get(PatternSetRow, pattern_id)
+        if row is None:
+            raise UserError(f"no pattern set with id {pattern_id}", where="pattern")
+        return PatternSummary(dict(row.files), row.base_size, dict(row.measurements[row.base_size]), row.marker)

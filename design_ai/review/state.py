@@ -51,6 +51,7 @@ __all__ = [
     "open_round",
     "review_queue",
     "stalled_send_backs",
+    "waiting_run",
 ]
 
 MAX_COMMENT_BYTES = 4096
@@ -321,6 +322,15 @@ def open_round_number(url: str, look_id: int) -> int | None:
             select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.status == RoundStatus.OPEN)
         ).first()
         return rnd.number if rnd is not None else None
+
+
+def waiting_run(url: str, look_id: int, number: int) -> str | None:
+    """The orchestrator run waiting on the round, if any (`mark_waiting` recorded it)."""
+    with session_scope(url, readonly=True) as session:
+        rnd = session.exec(
+            select(ReviewRound).where(ReviewRound.look_id == look_id, ReviewRound.number == number)
+        ).first()
+        return rnd.waiting_run_id if rnd is not None else None
 
 
 def mark_waiting(url: str, look_id: int, number: int, run_id: str | None, api_url: str | None) -> None:

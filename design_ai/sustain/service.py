@@ -14,7 +14,7 @@ from design_ai.db.session import session_scope
 from design_ai.errors import UserError
 from design_ai.sustain.estimate import estimate
 
-__all__ = ["RIB_CUTTING_EFFICIENCY", "estimate_for_pattern", "garment_area_m2", "is_rib_piece"]
+__all__ = ["RIB_CUTTING_EFFICIENCY", "estimate_data", "estimate_for_pattern", "garment_area_m2", "is_rib_piece"]
 
 RIB_PIECES = frozenset({"neckband", "armband", "cuff", "waistband"})  # patterns kept before pieces had a category
 RIB_CUTTING_EFFICIENCY = 0.85  # rib bands are strips: an assumed 85 % of a rib marker is used, when none was nested
@@ -96,3 +96,12 @@ def estimate_for_pattern(pattern_id: int, *, settings: Settings) -> int:
         session.add(est)
         session.flush()
         return est.id  # type: ignore[return-value]
+
+
+def estimate_data(estimate_id: int, *, settings: Settings) -> dict[str, Any]:
+    """A stored estimate's figures (stages, totals, sources), as the hand-off flow's carbon table shows them."""
+    with session_scope(settings.resolved_database_url, readonly=True) as session:
+        row = session.get(EstimateRow, estimate_id)
+        if row is None:
+            raise UserError(f"no estimate with id {estimate_id}", where="estimate")
+        return dict(row.data)
