@@ -162,10 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     os.environ.update({k: v for k, v in site.items() if k.startswith("SEAMLINE_")})
     os.environ.pop("SEAMLINE_GENERATE_DEPLOYMENT")  # the direct path runs here, not on a pool
+    from cluster import local_cluster
+
     from design_ai.config import get_settings
     from design_ai.db.session import upgrade
     from design_ai.generate.tiny_models import ensure_tiny_pipeline
-    from flows.cluster import local_cluster
 
     settings = get_settings()
     upgrade(settings.resolved_database_url)

@@ -16,6 +16,7 @@ import pytest
 from factories import write_brief
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))  # bench/cluster.py: the harness, kept out of the deployable flows package
 
 pytestmark = [pytest.mark.postgres, pytest.mark.prefect]
 
@@ -42,13 +43,13 @@ def _spans(logs: list[dict], prefix: str) -> list[tuple[datetime, datetime, str]
 def test_design_sprint_runs_on_workers_with_postgres_and_s3(  # type: ignore[no-untyped-def]
     pg_server, pg_url: str, s3_store_url: str, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from cluster import local_cluster
     from sqlmodel import select
 
     from design_ai.config import get_settings
     from design_ai.db.models import Draft, Look, LookStatus
     from design_ai.db.session import dispose_all, session_scope
     from design_ai.store import Store
-    from flows.cluster import local_cluster
 
     if pg_server is None:
         pytest.skip("needs a PostgreSQL server of its own for the Prefect database")

@@ -2,7 +2,8 @@
 database, `infra/bootstrap.sh` (pools, GPU limit, deployments from `infra/prefect.yaml`) and process workers.
 
 The integration test and `bench/sprint_scale.py` drive it; everything goes through the server's REST API and
-the same CLI an operator types, so what passes here is what runs under docker compose or Kubernetes.
+the same CLI an operator types, so what passes here is what runs under docker compose or Kubernetes. It is a
+harness, not part of what is deployed, so it lives here rather than in `flows/`.
 """
 
 from __future__ import annotations
