@@ -29,7 +29,8 @@ def seamline(*args: str, home: Path, timeout: int = 120) -> subprocess.Completed
         [sys.executable, "-m", "flows.cli", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "SEAMLINE_HOME": str(home)},
+        # one BLAS/OpenMP thread: each would reserve its own buffers in the capped address space on a many-core box
+        env={**os.environ, "SEAMLINE_HOME": str(home), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
         timeout=timeout,
         cwd=ROOT,
         preexec_fn=_capped,
