@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,7 +22,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from design_ai import garments
 from design_ai.errors import UserError, escaped, quoted
 from design_ai.images import DEFAULT_MAX_PIXELS, decode_image, read_image_file
-from design_ai.limits import MAX_BRIEF_BYTES, MAX_MARKER_GARMENTS, MAX_RATIO_COUNT, MAX_SIZES, control_character
+from design_ai.limits import (
+    MAX_BRIEF_BYTES,
+    MAX_MARKER_GARMENTS,
+    MAX_RATIO_COUNT,
+    MAX_SIZES,
+    SIZE_LABEL,
+    control_character,
+    read_bounded,
+)
 from design_ai.sustain.library import load_materials
 
 __all__ = [
@@ -36,26 +45,27 @@ __all__ = [
 
 ControlType = Literal["canny", "lineart", "scribble", "hed", "pidinet"]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_SIZE = re.compile(r"^[A-Za-z0-9/.+-]{1,12}$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 MAX_YAML_DEPTH = 16  # a brief nests 5 deep (looks[0].colorways[0].hex); deeper is an attack on the parser
 MAX_YAML_NODES = 100_000  # values once aliases are expanded: a 1 MiB brief of 500 looks has some 40,000
 
 
-def _one_line(value: str) -> str:
-    """Names and labels end up in terminal output, PDFs and HTML: no control characters, not even newlines."""
-    ch = control_character(value)
-    if ch is not None:
-        raise ValueError(f"control character {ch!r} is not allowed")
-    return value
+def _without_controls(allow: str = "") -> Callable[[str], str]:
+    """A validator refusing control characters other than those in `allow`."""
+
+    def check(value: str) -> str:
+        ch = control_character(value, allow=allow)
+        if ch is not None:
+            raise ValueError(f"control character {ch!r} is not allowed")
+        return value
+
+    return check
 
 
-def _prose(value: str) -> str:
-    """Prompts may span lines; still no NUL, ESC or other controls."""
-    ch = control_character(value, allow="\n\t")
-    if ch is not None:
-        raise ValueError(f"control character {ch!r} is not allowed")
-    return value
+# Names and labels end up in terminal output, PDFs and HTML: no control characters, not even newlines.
+_one_line = _without_controls()
+# Prompts may span lines; still no NUL, ESC or other controls.
+_prose = _without_controls(allow="\n\t")
 
 
 Line = Annotated[str, AfterValidator(_one_line)]
@@ -145,7 +155,7 @@ class LookSpec(BaseModel):
     @classmethod
     def _sizes(cls, value: list[str]) -> list[str]:
         for size in value:
-            if not _SIZE.match(size):
+            if not SIZE_LABEL.match(size):
                 raise ValueError(f"not a size label: {quoted(size, 20)}")
         if len(set(value)) != len(value):
             raise ValueError("a size is listed twice")
@@ -304,18 +314,8 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> i
 def _read_brief_text(path: Path, where: str) -> str:
     """The brief's text, its size checked before a byte is read."""
     try:
-        size = path.stat().st_size
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read the brief ({exc.__class__.__name__})", where=where) from None
-    if size > MAX_BRIEF_BYTES:
-        raise UserError(f"the brief is {size / 2**20:.1f} MiB, over the {MAX_BRIEF_BYTES >> 10} KiB limit", where=where)
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BRIEF_BYTES + 1)
-        if len(raw) > MAX_BRIEF_BYTES:
-            raise UserError(f"the brief is over the {MAX_BRIEF_BYTES >> 10} KiB limit", where=where)
-        return raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_bounded(path, where=where, max_bytes=MAX_BRIEF_BYTES, what="the brief").decode("utf-8")
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         raise UserError(f"cannot read the brief ({exc.__class__.__name__})", where=where) from None
 
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
-import stat
 import warnings
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from design_ai.errors import UserError, escaped, quoted
-from design_ai.limits import MAX_IMAGE_BYTES
+from design_ai.limits import MAX_IMAGE_BYTES, read_bounded
 
 __all__ = ["decode_image", "encode_png", "load_image", "read_image_file"]
 
@@ -32,34 +30,16 @@ def load_image(
 
 
 def read_image_file(path: Path, *, where: str, follow_symlinks: bool = True, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`, read once (what is checked is what is used).
-
-    The size comes from `fstat` of the opened file, before any byte is read; `follow_symlinks=False` refuses
-    a symlink as the last part of the path at the open itself (O_NOFOLLOW), so it cannot be swapped in later.
-    """
+    """The bytes of a regular file of at most `max_bytes`, read once (`limits.read_bounded`), with its open and
+    read failures worded for the field `where`."""
     shown = quoted(str(path), 120)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow_symlinks else getattr(os, "O_NOFOLLOW", 0))
     try:
-        fd = os.open(path, flags)
+        return read_bounded(path, where=where, max_bytes=max_bytes, follow_symlinks=follow_symlinks)
     except FileNotFoundError:
         raise UserError(f"file not found: {shown}", where=where) from None
     except (OSError, ValueError) as exc:
         reason = "a symlink, which is not allowed" if not follow_symlinks and path.is_symlink() else "cannot open it"
         raise UserError(f"{shown}: {reason} ({exc.__class__.__name__})", where=where) from None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"not a file: {shown}", where=where)
-        if info.st_size > max_bytes:
-            raise UserError(f"file is {info.st_size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit",
-                            where=where)  # fmt: skip
-        try:
-            data = fh.read(max_bytes + 1)
-        except OSError as exc:
-            raise UserError(f"cannot read {shown}: {exc.strerror}", where=where) from None
-    if len(data) > max_bytes:  # it grew since the stat
-        raise UserError(f"file is over the {max_bytes / 2**20:.0f} MiB limit", where=where)
-    return data
 
 
 def decode_image(data: bytes, *, where: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:

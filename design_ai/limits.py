@@ -6,7 +6,13 @@ fail late (a MemoryError in a release, a panic in the nesting library, an overfl
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import unicodedata
+from pathlib import Path
+
+from design_ai.errors import UserError, quoted
 
 __all__ = [
     "MAX_BRIEF_BYTES",
@@ -21,7 +27,9 @@ __all__ = [
     "MAX_POLYGON_POINTS",
     "MAX_RATIO_COUNT",
     "MAX_SIZES",
+    "SIZE_LABEL",
     "control_character",
+    "read_bounded",
 ]
 
 MAX_ID = 2**63 - 1  # the largest database id (BIGINT; SQLite's INTEGER): past it the driver overflows
@@ -36,6 +44,7 @@ MAX_MARKER_COPIES = 10_000  # pieces placed in one marker (demands summed)
 MAX_POLYGON_POINTS = 10_000  # points of one piece's outline
 MAX_MARKER_EXTENT = 1e7  # |coordinate| and strip width, in the instance's units
 MAX_MARKER_SECONDS = 3600.0  # nesting time limit
+SIZE_LABEL = re.compile(r"^[A-Za-z0-9/.+-]{1,12}$")  # a size's label (XS, 3XL, 38, 10/12), in a brief or the CLI
 
 # Line and paragraph separators and the bidirectional overrides and isolates: they break a line or reorder
 # what a reviewer reads without being C0/C1 controls.
@@ -50,3 +59,36 @@ def control_character(text: str, *, allow: str = "") -> str | None:
         if ch in _INVISIBLE or unicodedata.category(ch) == "Cc":
             return ch
     return None
+
+
+def _size_text(n: int) -> str:
+    return f"{n >> 20} MiB" if n >= 2 << 20 else f"{n >> 10} KiB"
+
+
+def read_bounded(
+    path: Path, *, where: str, max_bytes: int, what: str = "file", follow_symlinks: bool = True
+) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, read once (what is checked is what is used).
+
+    The size comes from `fstat` of the opened file, before any byte is read, so a huge file is refused without
+    holding it; the open does not block on a FIFO, and `follow_symlinks=False` refuses a symlink as the last part
+    of the path at the open itself (O_NOFOLLOW), so it cannot be swapped in later. Errors opening or reading
+    (`OSError`: missing, unreadable, a symlink) are the caller's to word.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow_symlinks else getattr(os, "O_NOFOLLOW", 0))
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)  # on the descriptor: a directory cannot even be wrapped as a file object
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError(f"not a file: {quoted(str(path), 120)}", where=where)
+        limit = _size_text(max_bytes)
+        if info.st_size > max_bytes:
+            raise UserError(f"{what} is {info.st_size / 2**20:.1f} MiB, over the {limit} limit", where=where)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew since the stat
+        raise UserError(f"{what} is over the {limit} limit", where=where)
+    return data

@@ -34,6 +34,7 @@ import math
 import os
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,7 @@ from design_ai.limits import (
     MAX_MARKER_ITEMS,
     MAX_POLYGON_POINTS,
     MAX_RATIO_COUNT,
+    read_bounded,
 )
 from design_ai.patterns.model import PatternSet, Piece
 
@@ -282,15 +284,9 @@ def parse_instance(data: Any, source: str = "instance") -> Instance:
 def read_instance(path: str | os.PathLike[str]) -> Instance:
     """Read a nesting-benchmark instance file; UserError for a missing, non-JSON or malformed file."""
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_INSTANCE_BYTES:
-                raise UserError(f"file is over the {MAX_INSTANCE_BYTES >> 20} MiB limit", where=str(path))
-            data = json.loads(fh.read(MAX_INSTANCE_BYTES + 1))
+        data = json.loads(read_bounded(Path(path), where=str(path), max_bytes=MAX_INSTANCE_BYTES))
     except FileNotFoundError:
         raise UserError("no such file", where=str(path)) from None
-    except IsADirectoryError:
-        raise UserError("not a file", where=str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"not a JSON file ({exc})", where=str(path)) from None
     except (ValueError, RecursionError):  # an integer past 4300 digits, or nesting past the parser's stack

@@ -11,7 +11,14 @@ import typer
 
 from design_ai import garments
 from design_ai.errors import UserError, quoted
-from design_ai.limits import MAX_MARKER_EXTENT, MAX_MARKER_GARMENTS, MAX_MARKER_SECONDS, MAX_RATIO_COUNT, MAX_SIZES
+from design_ai.limits import (
+    MAX_MARKER_EXTENT,
+    MAX_MARKER_GARMENTS,
+    MAX_MARKER_SECONDS,
+    MAX_RATIO_COUNT,
+    MAX_SIZES,
+    SIZE_LABEL,
+)
 
 pattern_app = typer.Typer(help="Pattern pieces from an approved design: measure, draft, grade, export.",
                           no_args_is_help=True)  # fmt: skip
@@ -20,7 +27,6 @@ marker_app = typer.Typer(help="Nesting pattern pieces on a strip of fabric.", no
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
-_SIZE = re.compile(r"^[A-Za-z0-9/.+-]{1,12}$")  # as in a brief
 _COUNT = re.compile(r"^[0-9]{1,9}$")
 
 
@@ -30,7 +36,7 @@ def _parse_sizes(text: str) -> list[str]:
     if not sizes or len(sizes) > MAX_SIZES:
         raise UserError(f"give 1-{MAX_SIZES} comma-separated sizes", where="--sizes")
     for size in sizes:
-        if not _SIZE.match(size):
+        if not SIZE_LABEL.match(size):
             raise UserError(f"not a size label: {quoted(size, 20)}", where="--sizes")
     return sizes
 
@@ -42,7 +48,7 @@ def _parse_ratio(text: str | None) -> dict[str, int] | None:
     ratio: dict[str, int] = {}
     for part in text.split(",")[: MAX_SIZES + 1]:
         size, sep, count = part.strip().partition("=")
-        if not sep or not _SIZE.match(size.strip()) or not _COUNT.match(count.strip()):
+        if not sep or not SIZE_LABEL.match(size.strip()) or not _COUNT.match(count.strip()):
             raise UserError(f"expected SIZE=COUNT pairs like XS=1,S=2, got {quoted(part.strip())}", where="--ratio")
         if int(count) > MAX_RATIO_COUNT:
             raise UserError(f"{size.strip()}={int(count)}: at most {MAX_RATIO_COUNT} of a size", where="--ratio")
