@@ -149,8 +149,14 @@ class Store:
         self.check()
         if self.fs.exists(path):
             return key
+        self._write(path, data)
+        return key
+
+    def _write(self, path: str, data: bytes) -> None:
+        """All of `data` at `path` or nothing, for any reader at any moment."""
         if self.is_local:
-            # Write beside, then rename: a reader never sees half a file, and rename is atomic on POSIX.
+            # Write beside, then rename: a reader never sees half a file, and rename is atomic on POSIX (it
+            # replaces even a read-only file: the folder's mode decides).
             self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
             tmp = f"{path}.tmp-{uuid.uuid4().hex}"
             with self.fs.open(tmp, "wb") as fh:
@@ -160,7 +166,6 @@ class Store:
             # One PUT, atomic on S3: readers see all of the object or none. No makedirs: S3 has no folders,
             # and s3fs's makedirs would create a missing bucket instead of reporting it.
             self.fs.pipe_file(path, data)
-        return key
 
     def freeze(self, key: str) -> None:
         """Make a stored file read-only (a released revision's files).
@@ -192,14 +197,7 @@ class Store:
             raise ValueError(f"these bytes do not belong under {key}")
         path = self._path(key)
         self.check()
-        if not self.is_local:
-            self.fs.pipe_file(path, data)
-            return
-        self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-        tmp = f"{path}.tmp-{uuid.uuid4().hex}"
-        with self.fs.open(tmp, "wb") as fh:
-            fh.write(data)
-        Path(tmp).replace(path)  # a rename replaces even a read-only file: the folder's mode decides
+        self._write(path, data)
 
     def get(self, key: str) -> bytes:
         path = self._path(key)

@@ -38,7 +38,7 @@ from design_ai.db.models import (
     utcnow,
 )
 from design_ai.db.session import session_scope
-from design_ai.errors import UserError
+from design_ai.errors import UserError, quoted
 from design_ai.review.accounts import require_role
 from design_ai.review.state import NotFound
 from design_ai.store import Store
@@ -125,8 +125,8 @@ def check_releasable(url: str, look_id: int) -> int:
                         where="body_length_cm")  # fmt: skip
     sizes = spec.get("sizes") or []
     if sizes and spec.get("base_size", "M") not in sizes:
-        shown = str(spec.get("base_size"))[:20]
-        raise UserError(f"{where}: base size {shown!r} is not in its sizes", where="base_size")
+        raise UserError(f"{where}: base size {quoted(str(spec.get('base_size')), 20)} is not in its sizes",
+                        where="base_size")  # fmt: skip
     ratio = spec.get("size_ratio")
     if not isinstance(ratio, dict) or not ratio:
         raise UserError(f"{where} has no size ratio, so no marker to take the fabric from: add size_ratio to "
@@ -137,8 +137,7 @@ def check_releasable(url: str, look_id: int) -> int:
     if sizes and set(ratio) - set(sizes):
         raise UserError(f"{where}: the size ratio names sizes not in its sizes", where="size_ratio")
     if get_material(material) is None:
-        shown = material[:40] + ("…" if len(material) > 40 else "")
-        raise UserError(f"{where}: material {shown!r} is not in the material library", where="material")
+        raise UserError(f"{where}: material {quoted(material, 40)} is not in the material library", where="material")
     return draft_id
 
 
@@ -181,27 +180,31 @@ def _store_bundle(
     return keys, sha
 
 
-def verify_revision(tp: TechPack, store: Store, *, warn: Warn = log.warning) -> None:
+def verify_revision(tp: TechPack, store: Store, *, warn: Warn = log.warning) -> dict[str, bytes]:
     """Check each file of a released revision before anyone is shown it: present, its SHA-256 the recorded
-    one, and frozen.
+    one, and frozen; returns the files' bytes as checked (empty for a draft, which is not checked), so a copy
+    writes out exactly what was checked.
 
     A writable file that still matches (a release that crashed before its freeze, or a chmod) is frozen again
     and reported through `warn`; a missing or altered one raises `DamagedRelease`, never passes as good.
     """
     if tp.status != "released":
-        return
+        return {}
+    blobs = {}
     for kind in BUNDLE:
         key = tp.files.get(kind, "")
         where = f"{kind} of look {tp.look_id} rev {tp.revision}"
         if not store.exists(key):
             raise DamagedRelease(f"{where} is missing from the store ({key[:80]}): store damaged, restore it")
-        if hashlib.sha256(store.get(key)).hexdigest() != tp.sha256.get(kind):
+        blobs[kind] = store.get(key)
+        if hashlib.sha256(blobs[kind]).hexdigest() != tp.sha256.get(kind):
             raise DamagedRelease(
                 f"{where} ({store.locate(key)}) does not match its recorded SHA-256: store damaged, restore it"
             )
         if not store.is_frozen(key):
             store.freeze(key)
             warn(f"{where} ({store.locate(key)}) was writable: frozen again, its SHA-256 checked")
+    return blobs
 
 
 def release_result(
@@ -215,11 +218,12 @@ def release_result(
     checked against its recorded SHA-256, and `files` are those copies; without it, `files` are the objects'
     URLs. `in_store` always says where the originals are (paths, or s3:// URLs).
     """
-    verify_revision(tp, store, warn=warn)
+    blobs = verify_revision(tp, store, warn=warn)
     in_store = {kind: store.locate(tp.files[kind]) for kind in BUNDLE}
     files = in_store
     if not store.is_local and export_dir is not None:
-        files = {kind: str(path) for kind, path in _copy_out(tp, store, export_dir, where="SEAMLINE_HOME").items()}
+        copied = _copy_out(tp, blobs or _checked_blobs(tp, store), export_dir, where="SEAMLINE_HOME")
+        files = {kind: str(path) for kind, path in copied.items()}
     return {
         "look_id": tp.look_id,
         "revision": tp.revision,
@@ -306,19 +310,25 @@ def export_revision(
             ).all()
             known = ", ".join(sorted(r for r in revs if r)) or "none"
             raise UserError(f"look {look_id} has no released revision {revision!r} (released: {known})", where="--rev")
-    verify_revision(tp, store, warn=warn)
-    return _copy_out(tp, store, out_dir, where="--out")
+    return _copy_out(tp, verify_revision(tp, store, warn=warn) or _checked_blobs(tp, store), out_dir, where="--out")
 
 
-def _copy_out(tp: TechPack, store: Store, out_dir: Path, *, where: str) -> dict[str, Path]:
-    """Write a revision's bundle into `out_dir` under readable names, each file checked by its SHA-256 first."""
-    look_id, revision = tp.look_id, tp.revision
+def _checked_blobs(tp: TechPack, store: Store) -> dict[str, bytes]:
+    """A revision's files, each checked by its SHA-256 (a draft's, which `verify_revision` leaves alone)."""
     blobs = {}
     for kind in BUNDLE:
         data = store.get(tp.files[kind])
         if hashlib.sha256(data).hexdigest() != tp.sha256[kind]:
-            raise DamagedRelease(f"{kind} of look {look_id} rev {revision} does not match its SHA-256: store damaged")
+            raise DamagedRelease(
+                f"{kind} of look {tp.look_id} rev {tp.revision} does not match its SHA-256: store damaged"
+            )
         blobs[kind] = data
+    return blobs
+
+
+def _copy_out(tp: TechPack, blobs: dict[str, bytes], out_dir: Path, *, where: str) -> dict[str, Path]:
+    """Write a revision's checked files into `out_dir` under readable names."""
+    look_id, revision = tp.look_id, tp.revision
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"not a folder: {out_dir}", where=where)
     out_dir.mkdir(parents=True, exist_ok=True)

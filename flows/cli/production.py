@@ -34,9 +34,7 @@ def _damage_is_fatal() -> Iterator[None]:
         yield
     except DamagedRelease as exc:
         typer.echo(f"seamline: error: {exc}", err=True)
-        # SystemExit, not typer.Exit: `seamline`'s main runs the app with standalone_mode=False, where a
-        # typer.Exit only comes back as a return value that main does not turn into the exit status.
-        raise SystemExit(1) from None
+        raise typer.Exit(1) from None
 
 
 def release_as(look: int, account: Any) -> tuple[dict[str, Any], bool]:
