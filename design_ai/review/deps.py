@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
 
 from design_ai.db.session import session_scope
+from design_ai.limits import MAX_ID
 from design_ai.review.accounts import DECIDERS
 from design_ai.review.sessions import lookup, revoke, touch
 from design_ai.review.web_context import AppContext
@@ -27,6 +28,7 @@ __all__ = [
     "CurrentUser",
     "FormCsrfUser",
     "LoginRequired",
+    "LookId",
     "PageUser",
     "SessionDep",
     "Viewer",
@@ -35,6 +37,9 @@ __all__ = [
     "require_form_csrf",
     "start_session",
 ]
+
+# A look id in a URL: one past the database's integer range is refused (422), not an overflow (a 500) in the driver.
+LookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 SESSION_TOKEN = "sid"  # the cookie holds only this token; the loginsession row says who and whether
 

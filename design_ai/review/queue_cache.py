@@ -61,7 +61,7 @@ class QueueCache:
         with self._lock:
             hit = self._entries.get(key)
             if hit is not None and hit[0] > now:
-                return hit[2], frozenset(k for k, t in self._dropped.items() if t >= hit[1])
+                return hit[2], self._decided_since(hit[1])
             generation = self._generation
         value = make()
         with self._lock:
@@ -70,4 +70,8 @@ class QueueCache:
                     self._entries.clear()  # bounded: pages are few; a flood of odd keys cannot grow it
                 self._entries[key] = (now + self.ttl_s, now, value)
             # a look decided while this was being read may be in it still
-            return value, frozenset(k for k, t in self._dropped.items() if t >= now)
+            return value, self._decided_since(now)
+
+    def _decided_since(self, made: float) -> frozenset[int]:
+        """The looks dropped at or after `made` (call with the lock held)."""
+        return frozenset(k for k, t in self._dropped.items() if t >= made)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from design_ai.errors import UserError
 from design_ai.limits import MAX_ID
 from design_ai.review.accounts import DECIDERS, Forbidden
-from design_ai.review.deps import ApiCsrfUser, ContextDep, CurrentUser, SessionDep, end_session
+from design_ai.review.deps import ApiCsrfUser, ContextDep, CurrentUser, LookId, SessionDep, end_session
 from design_ai.review.login import LoginRefused, attempt_login
 from design_ai.review.state import DecisionRecord, look_history, review_queue
 from design_ai.review.web_context import QUEUE_SPARE, count_waiting, status_for
@@ -24,9 +24,6 @@ from design_ai.review.web_context import QUEUE_SPARE, count_waiting, status_for
 __all__ = ["DecisionIn", "DecisionOut", "LoginIn", "MeOut", "router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-# An id past the database's integer range is a 422 here, not an overflow (a 500) in the driver.
-LookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class LoginIn(BaseModel):

@@ -12,7 +12,7 @@ from math import ceil
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from sqlmodel import Session
@@ -26,6 +26,7 @@ from design_ai.review.accounts import Forbidden
 from design_ai.review.deps import (
     ContextDep,
     FormCsrfUser,
+    LookId,
     PageUser,
     SessionDep,
     Viewer,
@@ -47,8 +48,6 @@ PER_PAGE = 50
 VERDICT_LABEL = {"approve": "Approved", "reject": "Rejected", "send_back": "Sent back"}
 
 OptionalField = Annotated[str | None, Form()]
-# An id past the database's integer range is refused (422), not an overflow (a 500) in the driver.
-LookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 _YES = frozenset({"1", "on", "yes", "true"})
 
 
