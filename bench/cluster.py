@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,18 +21,12 @@ from typing import Any
 
 import httpx
 
-from flows.serve import start_prefect_server
+from flows.serve import free_port, start_prefect_server
 
 __all__ = ["TERMINAL", "LocalCluster", "local_cluster"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _stop(proc: subprocess.Popen[bytes], grace_s: float = 15) -> None:
@@ -173,7 +166,7 @@ def local_cluster(
     `env` is what the workers and bootstrap see beside the API URL: the SEAMLINE_* settings of the site.
     """
     home.mkdir(parents=True, exist_ok=True)
-    port = port or _free_port()
+    port = port or free_port()
     server = start_prefect_server(
         "127.0.0.1", port, home / "prefect-server", database_url=prefect_database_url, timeout_s=120
     )

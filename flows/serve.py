@@ -3,6 +3,7 @@ the review app, in one command for local use. Ctrl-C stops all three."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -18,7 +19,7 @@ import httpx
 
 from design_ai.config import Settings
 
-__all__ = ["review_app_for", "serve_all"]
+__all__ = ["free_port", "review_app_for", "serve_all", "start_prefect_server", "stop_process", "wait_healthy"]
 
 log = logging.getLogger("seamline.serve")
 
@@ -68,18 +69,43 @@ def start_prefect_server(
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+    return wait_healthy(proc, f"http://{host}:{port}/api", home / "server.log", timeout_s=timeout_s,
+                        what="prefect server")  # fmt: skip
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on now (the kernel's pick)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(
+    proc: subprocess.Popen[bytes], api: str, log: Path, *, timeout_s: float, what: str
+) -> subprocess.Popen[bytes]:
+    """`proc` once the Prefect API at `api` answers its health check; if the process exits first, or the time
+    runs out (then it is stopped), RuntimeError pointing at its log."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"prefect server exited with {proc.returncode}; see {home / 'server.log'}")
-        try:
-            if httpx.get(f"http://{host}:{port}/api/health", timeout=2).status_code == 200:
+            raise RuntimeError(f"{what} exited with {proc.returncode}; see {log}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
                 return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError(f"prefect server not healthy after {timeout_s:g} s; see {home / 'server.log'}")
+        time.sleep(0.25)
+    stop_process(proc)
+    raise RuntimeError(f"{what} was not healthy after {timeout_s:g} s; see {log}")
+
+
+def stop_process(proc: subprocess.Popen[bytes], grace_s: float = 10) -> None:
+    """SIGTERM, and SIGKILL if it lingers past `grace_s`."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def serve_all(settings: Settings, *, host: str, port: int, prefect_port: int, brief: Path, cron: str) -> None:

@@ -15,15 +15,13 @@ import ctypes
 import importlib.util
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from flows.serve import free_port, stop_process, wait_healthy
 
 __all__ = ["temporary_prefect_server"]
 
@@ -34,12 +32,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
     """Ask the kernel to SIGTERM this process when the process that started it dies, however it dies."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _start(port: int, log: Path, timeout_s: float) -> subprocess.Popen[bytes]:
@@ -58,16 +50,8 @@ def _start(port: int, log: Path, timeout_s: float) -> subprocess.Popen[bytes]:
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )  # fmt: skip
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the temporary Prefect server exited with {proc.returncode}; see {log}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
-                return proc
-        time.sleep(0.25)
-    _stop(proc)
-    raise RuntimeError(f"the temporary Prefect server was not healthy after {timeout_s:g} s; see {log}")
+    return wait_healthy(proc, f"http://127.0.0.1:{port}/api", log, timeout_s=timeout_s,
+                        what="the temporary Prefect server")  # fmt: skip
 
 
 def _drain() -> None:
@@ -80,16 +64,6 @@ def _drain() -> None:
             worker.drain_all(timeout=10)
 
 
-def _stop(proc: subprocess.Popen[bytes], grace_s: float = 10) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(grace_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @contextmanager
 def temporary_prefect_server(log: Path, *, timeout_s: float | None = None) -> Iterator[str]:
     """Yield the API URL of `PREFECT_API_URL` if set, else of a temporary server that lives for the block."""
@@ -98,7 +72,7 @@ def temporary_prefect_server(log: Path, *, timeout_s: float | None = None) -> It
         yield existing
         return
     timeout = timeout_s or float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
-    proc = _start(_free_port(), log, timeout)
+    proc = _start(free_port(), log, timeout)
     port = proc.args[proc.args.index("--port") + 1]  # type: ignore[union-attr]
     api = f"http://127.0.0.1:{port}/api"
     os.environ["PREFECT_API_URL"] = api
@@ -114,5 +88,5 @@ def temporary_prefect_server(log: Path, *, timeout_s: float | None = None) -> It
         try:
             _drain()
         finally:
-            _stop(proc)
+            stop_process(proc)
             os.environ.pop("PREFECT_API_URL", None)
