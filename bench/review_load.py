@@ -32,7 +32,9 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -297,6 +299,24 @@ async def login(client: Any, name: str) -> str:
     return str(r.json()["csrf_token"])
 
 
+async def approve(
+    client: Any, csrf: str, look: dict[str, Any], draft_id: int, comment: str, since: float, tally: Tally
+) -> None:
+    """Approve one draft of `look` (a 409 is the answer to the loser of a race); latency counted from `since`."""
+    import httpx
+
+    body = {"verdict": "approve", "draft_id": draft_id, "round": look["round"], "comment": comment}
+    try:
+        r = await client.post(f"/api/looks/{look['look_id']}/decision", json=body, headers={"X-CSRF-Token": csrf})
+    except httpx.HTTPError:
+        tally.unknown_decisions += 1  # committed or not, we can't tell
+        raise
+    tally.add("decision", time.perf_counter() - since, r.status_code)
+    if r.status_code == 201:
+        tally.decision_ids.append(r.json()["decision_id"])
+        tally.approved_looks.append(look["look_id"])
+
+
 async def client_loop(
     client: Any, csrf: str, name: str, deadline: float, args: argparse.Namespace, rng: random.Random, tally: Tally
 ) -> None:
@@ -320,44 +340,45 @@ async def client_loop(
             if not items:
                 continue
             look = rng.choice(items)  # the head of the queue: clients collide on purpose
-            draft = rng.choice(look["drafts"])
-            body = {"verdict": "approve", "draft_id": draft["draft_id"], "round": look["round"], "comment": name}
-            t = time.perf_counter()
-            try:
-                r = await client.post(
-                    f"/api/looks/{look['look_id']}/decision", json=body, headers={"X-CSRF-Token": csrf}
-                )
-            except httpx.HTTPError:
-                tally.unknown_decisions += 1
-                raise
-            tally.add("decision", time.perf_counter() - t, r.status_code)
-            if r.status_code == 201:
-                tally.decision_ids.append(r.json()["decision_id"])
-                tally.approved_looks.append(look["look_id"])
+            draft_id = rng.choice(look["drafts"])["draft_id"]
+            await approve(client, csrf, look, draft_id, name, time.perf_counter(), tally)
         except httpx.HTTPError as exc:
             tally.errors[type(exc).__name__] += 1
 
 
-async def run_load(base: str, names: list[str], args: argparse.Namespace) -> tuple[Tally, float]:
-    """Log every client in (untimed: argon2 checks), then run the timed load until the deadline."""
+@asynccontextmanager
+async def signed_in(base: str, names: list[str], connections: int) -> AsyncIterator[tuple[list[Any], list[str]]]:
+    """One client per reviewer, each logged in (untimed: argon2 checks), with its CSRF token; closed after."""
     import httpx
 
-    tally = Tally()
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     clients = [httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) for _ in names]
     try:
-        tokens = await asyncio.gather(*(login(c, n) for c, n in zip(clients, names, strict=True)))
-        start = time.monotonic()
-        deadline = start + args.seconds
-        await asyncio.gather(
-            *(
-                client_loop(c, csrf, name, deadline, args, random.Random(args.seed * 1000 + i), tally)
-                for i, (c, csrf, name) in enumerate(zip(clients, tokens, names, strict=True))
-            )
-        )
-        return tally, time.monotonic() - start
+        yield clients, list(await asyncio.gather(*(login(c, n) for c, n in zip(clients, names, strict=True))))
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
+
+
+async def closed_loop(
+    clients: list[Any], tokens: list[str], names: list[str], args: argparse.Namespace, seconds: float, tally: Tally
+) -> float:
+    """Every client loops (`client_loop`) for `seconds`; returns the time it took."""
+    start = time.monotonic()
+    deadline = start + seconds
+    await asyncio.gather(
+        *(
+            client_loop(c, csrf, name, deadline, args, random.Random(args.seed * 1000 + i), tally)
+            for i, (c, csrf, name) in enumerate(zip(clients, tokens, names, strict=True))
+        )
+    )
+    return time.monotonic() - start
+
+
+async def run_load(base: str, names: list[str], args: argparse.Namespace) -> tuple[Tally, float]:
+    """The closed loop of --clients clients for --seconds."""
+    tally = Tally()
+    async with signed_in(base, names, connections=2) as (clients, tokens):
+        return tally, await closed_loop(clients, tokens, names, args, args.seconds, tally)
 
 
 async def open_loop(
@@ -390,18 +411,7 @@ async def open_loop(
 
     async def decision(i: int, due: float) -> None:
         look = rng.choice(heads)
-        body = {"verdict": "approve", "draft_id": rng.choice(look["drafts"])["draft_id"], "round": look["round"],
-                "comment": names[i]}  # fmt: skip
-        try:
-            r = await clients[i].post(f"/api/looks/{look['look_id']}/decision", json=body,
-                                      headers={"X-CSRF-Token": tokens[i]})  # fmt: skip
-        except httpx.HTTPError:
-            tally.unknown_decisions += 1
-            raise
-        tally.add("decision", time.perf_counter() - due, r.status_code)
-        if r.status_code == 201:
-            tally.decision_ids.append(r.json()["decision_id"])
-            tally.approved_looks.append(look["look_id"])
+        await approve(clients[i], tokens[i], look, rng.choice(look["drafts"])["draft_id"], names[i], due, tally)
 
     async def one(k: int, due: float) -> None:
         i = k % len(clients)
@@ -434,25 +444,10 @@ async def run_open_then_saturate(
     base: str, names: list[str], args: argparse.Namespace
 ) -> tuple[Tally, float, Tally, float]:
     """The open-loop run at --rate, then a closed loop of all clients for --saturation-seconds."""
-    import httpx
-
     tally, sat = Tally(), Tally()
-    limits = httpx.Limits(max_connections=20, max_keepalive_connections=20)
-    clients = [httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) for _ in names]
-    try:
-        tokens = await asyncio.gather(*(login(c, n) for c, n in zip(clients, names, strict=True)))
+    async with signed_in(base, names, connections=20) as (clients, tokens):
         elapsed = await open_loop(clients, tokens, names, args, tally)
-        start = time.monotonic()
-        deadline = start + args.saturation_seconds
-        await asyncio.gather(
-            *(
-                client_loop(c, csrf, name, deadline, args, random.Random(args.seed * 1000 + i), sat)
-                for i, (c, csrf, name) in enumerate(zip(clients, tokens, names, strict=True))
-            )
-        )
-        return tally, elapsed, sat, time.monotonic() - start
-    finally:
-        await asyncio.gather(*(c.aclose() for c in clients))
+        return tally, elapsed, sat, await closed_loop(clients, tokens, names, args, args.saturation_seconds, sat)
 
 
 # --- report ----------------------------------------------------------------------------------------------------------
